@@ -1,0 +1,3 @@
+from dlpath.cli import main
+
+main()

@@ -1,0 +1,141 @@
+"""Run one check against one learner file, in the current process, and build its verdict.
+
+The child process calls this for every request; tests call it directly for speed. It never
+raises: whatever the learner's file does in Python, the result is a Verdict.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from dlpath.engine.verdict import Verdict
+
+Emit = Callable[[dict[str, Any]], None]
+
+
+def _import_file(path: Path, name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot import {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        sys.modules.pop(name, None)
+        raise
+    return module
+
+
+def learner_traceback(exc: BaseException, learner_path: Path) -> list[str]:
+    """The frames of ``exc``'s traceback that are in the learner's file, as readable lines."""
+    target = str(learner_path.resolve())
+    lines = []
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if str(Path(frame.filename).resolve()) == target:
+            lines.append(f"{learner_path.name}, line {frame.lineno}, in {frame.name}")
+            if frame.line:
+                lines.append(f"    {frame.line.strip()}")
+    if isinstance(exc, SyntaxError) and exc.lineno and not lines:
+        lines.append(f"{learner_path.name}, line {exc.lineno}")
+        if exc.text:
+            lines.append(f"    {exc.text.strip()}")
+    return lines
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    first = text[0] if text else ""
+    if len(first) > 300:
+        first = first[:300] + "..."
+    return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+
+
+_counter = 0
+
+
+def execute_check(
+    exercise: str,
+    check_file: Path,
+    learner_file: Path,
+    checks_dir: Path,
+    *,
+    seed: int = 0,
+    device: str = "cpu",
+    emit: Emit = lambda event: None,
+) -> Verdict:
+    """Import the learner's file and the check, run ``check.run(ctx)``, return the verdict."""
+    global _counter
+    _counter += 1
+    started = time.monotonic()
+    verdict = Verdict(exercise=exercise, passed=False, device=device, seed=seed)
+    if str(checks_dir) not in sys.path:
+        sys.path.insert(0, str(checks_dir))
+    from checklib.context import CheckContext, CheckFailure
+    from checklib.training import seed_everything
+
+    ctx: Any = None
+    try:
+        seed_everything(seed)
+        try:
+            learner = _import_file(learner_file, f"dlpath_learner_{_counter}")
+        except SyntaxError as exc:
+            verdict.layer = "contract"
+            where = f" at line {exc.lineno}" if exc.lineno else ""
+            verdict.message = f"your file has a syntax error{where}: {exc.msg}"
+            verdict.traceback = learner_traceback(exc, learner_file)
+            return verdict
+        except CheckFailure:
+            raise
+        except BaseException as exc:  # the learner's module-level code failed
+            verdict.layer = "contract"
+            verdict.message = f"your file fails when imported: {_describe(exc)}"
+            verdict.traceback = learner_traceback(exc, learner_file)
+            return verdict
+        check = _import_file(check_file, f"dlpath_check_{_counter}")
+        ctx = CheckContext(learner=learner, learner_path=learner_file, seed=seed, device=device,
+                           emit=emit)
+        seed_everything(seed)
+        check.run(ctx)
+        verdict.passed = True
+        verdict.layer = None
+        verdict.message = "all checks passed"
+    except CheckFailure as failure:
+        verdict.layer = failure.layer or (ctx.current_layer if ctx else "contract")
+        verdict.message = failure.message
+        verdict.traceback = learner_traceback(failure, learner_file)
+    except BaseException as exc:  # noqa: BLE001 - learner code may raise anything, even SystemExit
+        frames = learner_traceback(exc, learner_file)
+        verdict.layer = ctx.current_layer if ctx else "contract"
+        verdict.traceback = frames
+        if isinstance(exc, SystemExit):
+            verdict.message = f"your code called sys.exit({exc.code!r}); return a value instead"
+        elif isinstance(exc, KeyboardInterrupt):
+            verdict.message = "your code raised KeyboardInterrupt"
+        elif isinstance(exc, MemoryError):
+            verdict.message = "your code ran out of memory (MemoryError): is something far larger " \
+                              "than it should be?"
+        elif isinstance(exc, NotImplementedError) and frames:
+            verdict.message = "not written yet: your code still raises NotImplementedError " \
+                              f"({frames[0].split(' in ')[-1]})"
+        elif frames:
+            verdict.message = f"your code raised {_describe(exc)}"
+        else:
+            verdict.layer = "internal"
+            verdict.message = (
+                f"the check itself failed ({_describe(exc)}); this is a bug in dlpath, "
+                "not in your code"
+            )
+            verdict.traceback = traceback.format_exception(exc)[-6:]
+    finally:
+        verdict.duration = round(time.monotonic() - started, 3)
+        if ctx is not None:
+            verdict.metrics = dict(ctx.metrics)
+    return verdict

@@ -1,0 +1,30 @@
+"""What a check run ends with, as plain JSON-friendly data."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Verdict:
+    """The outcome of one check on one learner file."""
+
+    exercise: str
+    passed: bool
+    layer: str | None = None  # the layer that failed: contract, values, gradients, probes, ...
+    message: str = ""
+    traceback: list[str] = field(default_factory=list)  # the learner's own frames, when it raised
+    metrics: dict[str, float] = field(default_factory=dict)
+    device: str = "cpu"
+    duration: float = 0.0
+    seed: int = 0
+    output: str = ""  # what the learner's code printed, cut to a sane length
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Verdict:
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        return cls(**known)
