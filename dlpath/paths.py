@@ -16,7 +16,10 @@ def _bundled(name: str) -> Path:
 
 
 def curriculum_dir() -> Path:
-    """The bundled curriculum (path.yaml and one folder per module)."""
+    """The curriculum in use: ``$DLPATH_CURRICULUM`` (a pack's folder) or the bundled one."""
+    override = os.environ.get("DLPATH_CURRICULUM")
+    if override:
+        return Path(override).expanduser().resolve()
     return _bundled("curriculum")
 
 

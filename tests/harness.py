@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from dlpath.curriculum.loader import load_module
@@ -12,7 +12,7 @@ from dlpath.engine.verdict import Verdict
 from dlpath.paths import checks_dir, curriculum_dir
 
 
-@lru_cache(maxsize=None)
+@cache
 def module(module_id: str) -> Module:
     return load_module(curriculum_dir() / module_id / "module.yaml")
 
@@ -23,12 +23,19 @@ def exercise(module_id: str, exercise_id: str) -> Exercise:
     return found
 
 
-def run_check(module_id: str, exercise_id: str, learner_file: Path, seed: int = 0,
-              device: str = "cpu") -> Verdict:
+def run_check(
+    module_id: str, exercise_id: str, learner_file: Path, seed: int = 0, device: str = "cpu"
+) -> Verdict:
     """The verdict of the exercise's check on ``learner_file``."""
     ex = exercise(module_id, exercise_id)
-    return execute_check(ex.key, checks_dir() / f"{ex.check}.py", Path(learner_file),
-                         checks_dir(), seed=seed, device=device)
+    return execute_check(
+        ex.key,
+        checks_dir() / f"{ex.check}.py",
+        Path(learner_file),
+        checks_dir(),
+        seed=seed,
+        device=device,
+    )
 
 
 def run_reference(module_id: str, exercise_id: str, seed: int = 0) -> Verdict:

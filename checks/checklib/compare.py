@@ -71,6 +71,4 @@ def assert_close(
     where = f" at index {list(index)}" if index else ""
     if not np.isfinite(g) and np.isfinite(e):
         raise CheckFailure(f"{what}{on} is {g}{where}; expected {e:.6g}", layer)
-    raise CheckFailure(
-        f"{what}{on} is wrong{where}: expected {e:.6g}, got {g:.6g}", layer
-    )
+    raise CheckFailure(f"{what}{on} is wrong{where}: expected {e:.6g}, got {g:.6g}", layer)

@@ -68,11 +68,16 @@ class CheckContext:
         if not force and step < total and now - self._last_progress < 0.05:
             return
         self._last_progress = now
-        self.emit({
-            "event": "progress", "step": int(step), "total": int(total),
-            "loss": None if loss is None else float(loss),
-            "metric": None if metric is None else float(metric), "metric_name": metric_name,
-        })
+        self.emit(
+            {
+                "event": "progress",
+                "step": int(step),
+                "total": int(total),
+                "loss": None if loss is None else float(loss),
+                "metric": None if metric is None else float(metric),
+                "metric_name": metric_name,
+            }
+        )
 
     def torch_device(self) -> Any:
         import torch

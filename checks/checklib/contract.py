@@ -15,10 +15,13 @@ def require_callable(module: ModuleType, name: str) -> Callable[..., Any]:
     """The learner's function or class ``name``; fails clearly if missing or still the stub."""
     obj = getattr(module, name, None)
     if obj is None:
-        raise CheckFailure(f"your file defines no `{name}`: keep the name from the stub", "contract")
+        raise CheckFailure(
+            f"your file defines no `{name}`: keep the name from the stub", "contract"
+        )
     if not callable(obj):
-        raise CheckFailure(f"`{name}` should be a function or class, not {type(obj).__name__}",
-                           "contract")
+        raise CheckFailure(
+            f"`{name}` should be a function or class, not {type(obj).__name__}", "contract"
+        )
     return obj
 
 

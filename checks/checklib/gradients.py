@@ -21,7 +21,9 @@ def rel_error(a: Any, b: Any) -> float:
     return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b)), initial=0.0))
 
 
-def numeric_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, h: float = 1e-6) -> np.ndarray:
+def numeric_gradient(
+    f: Callable[[np.ndarray], float], x: np.ndarray, h: float = 1e-6
+) -> np.ndarray:
     """Centered difference (f(x+h) - f(x-h)) / 2h of a scalar function, in float64."""
     x = np.array(x, dtype=np.float64)
     grad = np.zeros_like(x)
@@ -44,7 +46,7 @@ def assert_gradient_close(
     tolerance: float = RIGHT,
     fingerprints: Sequence[Fingerprint] = (),
 ) -> None:
-    """Fail unless the relative error is below ``tolerance``; name the bug where a fingerprint fits."""
+    """Fail unless the relative error is below ``tolerance``; name the bug a fingerprint fits."""
     got_arr, expected_arr = as_float64(got, what), as_float64(expected)
     if got_arr.shape != expected_arr.shape:
         raise CheckFailure(

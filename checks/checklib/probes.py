@@ -10,8 +10,12 @@ from checklib.context import CheckFailure
 
 
 def causal_probe(
-    forward: Callable[[Any], Any], x: Any, position: int, perturb: Callable[[Any], Any],
-    time_dim: int = 1, what: str = "your model",
+    forward: Callable[[Any], Any],
+    x: Any,
+    position: int,
+    perturb: Callable[[Any], Any],
+    time_dim: int = 1,
+    what: str = "your model",
 ) -> None:
     """Change the input at ``position`` and require every earlier output to stay bit-identical.
 
@@ -29,7 +33,7 @@ def causal_probe(
         after = forward(changed)
     earlier = [slice(None)] * before.dim()
     earlier[time_dim] = slice(0, position)
-    moved = (before[tuple(earlier)] != after[tuple(earlier)])
+    moved = before[tuple(earlier)] != after[tuple(earlier)]
     if bool(moved.any()):
         first = int(moved.nonzero()[0][time_dim])
         raise CheckFailure(
@@ -79,7 +83,9 @@ class ZeroGradProbe:
         fresh = copy.deepcopy(self.model)
         fresh.zero_grad(set_to_none=True)
         self.loss_fn(fresh(x), y).backward()
-        for (name, learner_p), fresh_p in zip(self.model.named_parameters(), fresh.parameters()):
+        for (name, learner_p), fresh_p in zip(
+            self.model.named_parameters(), fresh.parameters(), strict=True
+        ):
             if learner_p.grad is None or fresh_p.grad is None:
                 continue
             if not torch.allclose(learner_p.grad, fresh_p.grad, rtol=1e-4, atol=1e-6):
@@ -93,8 +99,13 @@ class ZeroGradProbe:
                 )
 
 
-def eval_mode_probe(evaluate: Callable[[Any, Any], Any], model: Any, data_a: Any, data_b: Any,
-                    what: str = "`evaluate`") -> None:
+def eval_mode_probe(
+    evaluate: Callable[[Any, Any], Any],
+    model: Any,
+    data_a: Any,
+    data_b: Any,
+    what: str = "`evaluate`",
+) -> None:
     """Call ``evaluate`` twice on the same data, and once on a differently batched copy.
 
     With dropout or batch-norm in ``model``, a function that forgets ``model.eval()`` gives
@@ -103,9 +114,7 @@ def eval_mode_probe(evaluate: Callable[[Any, Any], Any], model: Any, data_a: Any
     import torch
 
     grad_enabled: list[bool] = []
-    hook = model.register_forward_hook(
-        lambda *_: grad_enabled.append(torch.is_grad_enabled())
-    )
+    hook = model.register_forward_hook(lambda *_: grad_enabled.append(torch.is_grad_enabled()))
     try:
         values = [float(evaluate(model, data)) for data in (data_a, data_a, data_b)]
     finally:

@@ -52,7 +52,7 @@ def batches(n: int, batch_size: int, rng: np.random.Generator) -> Iterator[np.nd
     """Shuffled index batches covering ``range(n)`` once."""
     order = rng.permutation(n)
     for start in range(0, n, batch_size):
-        yield order[start:start + batch_size]
+        yield order[start : start + batch_size]
 
 
 def to_tensor(array: Any, ctx: CheckContext, dtype: Any = None) -> Any:

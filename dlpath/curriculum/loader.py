@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ from dlpath.errors import CurriculumError
 from dlpath.paths import checks_dir, schema_dir
 
 
-@lru_cache(maxsize=None)
+@cache
 def _schema(name: str) -> dict[str, Any]:
     loaded: dict[str, Any] = json.loads((schema_dir() / name).read_text(encoding="utf-8"))
     return loaded
@@ -70,7 +70,9 @@ def load_curriculum(directory: Path | None = None, checks: Path | None = None) -
     modules: list[Module] = []
     for index, module_id in enumerate(module_ids):
         if module_id in module_ids[:index]:
-            problems.append(path_source.problem(("modules", index), f"duplicate module `{module_id}`"))
+            problems.append(
+                path_source.problem(("modules", index), f"duplicate module `{module_id}`")
+            )
             continue
         module_file = directory / module_id / "module.yaml"
         if not module_file.is_file():
@@ -84,7 +86,7 @@ def load_curriculum(directory: Path | None = None, checks: Path | None = None) -
         raise CurriculumError(problems)
 
     problems += _cross_module_problems(path_source, modules)
-    tracks = []
+    tracks: list[Track] = []
     for index, raw in enumerate(path_source.data["tracks"]):
         for m_index, module_id in enumerate(raw["modules"]):
             if module_id not in module_ids:
@@ -108,7 +110,7 @@ def load_curriculum(directory: Path | None = None, checks: Path | None = None) -
 def _checks_for(directory: Path) -> Path:
     """A third-party pack may ship its own ``checks/`` beside its curriculum folder."""
     own = directory.parent / "checks"
-    return own if own.is_dir() and (own / "checklib").is_dir() else checks_dir()
+    return own if own.is_dir() else checks_dir()
 
 
 def _load_module(module_file: Path, expected_id: str, checks: Path) -> Module:
@@ -131,21 +133,31 @@ def _load_module(module_file: Path, expected_id: str, checks: Path) -> Module:
 
     quiz = []
     for index, raw in enumerate(data["quiz"]):
-        options = tuple(Option(o["id"], o["text"], o["explanation"]) for o in raw.get("options", []))
+        options = tuple(
+            Option(o["id"], o["text"], o["explanation"]) for o in raw.get("options", [])
+        )
         if raw["type"] == "choice":
             option_ids = [o.id for o in options]
             if raw["answer"] not in option_ids:
-                problems.append(source.problem(
-                    ("quiz", index, "answer"),
-                    f"`{raw['answer']}` is not among the options {option_ids}",
-                ))
+                problems.append(
+                    source.problem(
+                        ("quiz", index, "answer"),
+                        f"`{raw['answer']}` is not among the options {option_ids}",
+                    )
+                )
             if len(set(option_ids)) != len(option_ids):
                 problems.append(source.problem(("quiz", index, "options"), "duplicate option ids"))
-        quiz.append(Question(
-            id=raw["id"], type=raw["type"], prompt=raw["prompt"], answer=raw["answer"],
-            options=options, tolerance=float(raw.get("tolerance", 0.0)),
-            explanation=raw.get("explanation", ""),
-        ))
+        quiz.append(
+            Question(
+                id=raw["id"],
+                type=raw["type"],
+                prompt=raw["prompt"],
+                answer=raw["answer"],
+                options=options,
+                tolerance=float(raw.get("tolerance", 0.0)),
+                explanation=raw.get("explanation", ""),
+            )
+        )
     problems += _duplicate_ids(source, "quiz", data["quiz"])
 
     exercises = []
@@ -155,24 +167,41 @@ def _load_module(module_file: Path, expected_id: str, checks: Path) -> Module:
         problems += _missing_file(source, (*where, "stub"), stub)
         problems += _missing_file(source, (*where, "solution"), solution)
         if solution.name != stub.name or solution.parent.name != "solutions":
-            problems.append(source.problem(
-                (*where, "solution"), f"must be solutions/{stub.name} (the stub's file name)"
-            ))
+            problems.append(
+                source.problem(
+                    (*where, "solution"), f"must be solutions/{stub.name} (the stub's file name)"
+                )
+            )
         check_file = checks / f"{raw['check']}.py"
         if not check_file.is_file():
             problems.append(source.problem((*where, "check"), f"no check at {check_file}"))
-        exercises.append(Exercise(
-            id=raw["id"], module_id=data["id"], title=raw["title"], task=raw["task"],
-            stub=stub, solution=solution, check=raw["check"], hints=tuple(raw["hints"]),
-            time_budget=float(raw["time_budget"]), requires=tuple(raw.get("requires", ())),
-        ))
+        exercises.append(
+            Exercise(
+                id=raw["id"],
+                module_id=data["id"],
+                title=raw["title"],
+                task=raw["task"],
+                stub=stub,
+                solution=solution,
+                check=raw["check"],
+                hints=tuple(raw["hints"]),
+                time_budget=float(raw["time_budget"]),
+                requires=tuple(raw.get("requires", ())),
+            )
+        )
     problems += _duplicate_ids(source, "exercises", data["exercises"])
     if problems:
         raise CurriculumError(problems)
     module = Module(
-        id=data["id"], title=data["title"], summary=data["summary"], hours=float(data["hours"]),
-        prerequisites=tuple(data["prerequisites"]), lessons=tuple(lessons), quiz=tuple(quiz),
-        exercises=tuple(exercises), directory=folder,
+        id=data["id"],
+        title=data["title"],
+        summary=data["summary"],
+        hours=float(data["hours"]),
+        prerequisites=tuple(data["prerequisites"]),
+        lessons=tuple(lessons),
+        quiz=tuple(quiz),
+        exercises=tuple(exercises),
+        directory=folder,
     )
     _SOURCES[module.id] = source
     return module
@@ -217,17 +246,22 @@ def _cross_module_problems(path_source: YamlSource, modules: list[Module]) -> li
         for module in modules:
             for index, prereq in enumerate(module.prerequisites):
                 if order[prereq] > order[module.id]:
-                    problems.append(_SOURCES[module.id].problem(
-                        ("prerequisites", index),
-                        f"`{prereq}` comes after `{module.id}` in path.yaml's module order",
-                    ))
+                    problems.append(
+                        _SOURCES[module.id].problem(
+                            ("prerequisites", index),
+                            f"`{prereq}` comes after `{module.id}` in path.yaml's module order",
+                        )
+                    )
     seen: dict[str, str] = {}
     for module in modules:
         for index, ex in enumerate(module.exercises):
             if ex.id in seen:
-                problems.append(_SOURCES[module.id].problem(
-                    ("exercises", index, "id"), f"exercise id `{ex.id}` is also in `{seen[ex.id]}`"
-                ))
+                problems.append(
+                    _SOURCES[module.id].problem(
+                        ("exercises", index, "id"),
+                        f"exercise id `{ex.id}` is also in `{seen[ex.id]}`",
+                    )
+                )
             seen.setdefault(ex.id, module.id)
     return problems
 
@@ -242,7 +276,7 @@ def _find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
         stack.append(node)
         for nxt in graph.get(node, []):
             if state.get(nxt) == 1:
-                return stack[stack.index(nxt):] + [nxt]
+                return stack[stack.index(nxt) :] + [nxt]
             if nxt not in state:
                 found = visit(nxt)
                 if found:

@@ -6,7 +6,6 @@ raises: whatever the learner's file does in Python, the result is a Verdict.
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 import time
 import traceback
@@ -21,13 +20,14 @@ Emit = Callable[[dict[str, Any]], None]
 
 
 def _import_file(path: Path, name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"cannot import {path}")
-    module = importlib.util.module_from_spec(spec)
+    """Import a file from its source, never from a cached .pyc: a learner who saves twice in one
+    second with the same file size would otherwise get their previous version checked."""
+    module = ModuleType(name)
+    module.__file__ = str(path)
     sys.modules[name] = module
     try:
-        spec.loader.exec_module(module)
+        code = compile(path.read_bytes(), str(path), "exec", dont_inherit=True)
+        exec(code, module.__dict__)
     except BaseException:
         sys.modules.pop(name, None)
         raise
@@ -76,8 +76,12 @@ def execute_check(
     _counter += 1
     started = time.monotonic()
     verdict = Verdict(exercise=exercise, passed=False, device=device, seed=seed)
-    if str(checks_dir) not in sys.path:
-        sys.path.insert(0, str(checks_dir))
+    # A pack's own checks come first; the bundled checklib serves packs that ship none.
+    from dlpath.paths import checks_dir as bundled_checks_dir
+
+    for folder in (bundled_checks_dir(), checks_dir):
+        if str(folder) not in sys.path:
+            sys.path.insert(0, str(folder))
     from checklib.context import CheckContext, CheckFailure
     from checklib.training import seed_everything
 
@@ -100,8 +104,9 @@ def execute_check(
             verdict.traceback = learner_traceback(exc, learner_file)
             return verdict
         check = _import_file(check_file, f"dlpath_check_{_counter}")
-        ctx = CheckContext(learner=learner, learner_path=learner_file, seed=seed, device=device,
-                           emit=emit)
+        ctx = CheckContext(
+            learner=learner, learner_path=learner_file, seed=seed, device=device, emit=emit
+        )
         seed_everything(seed)
         check.run(ctx)
         verdict.passed = True
@@ -120,11 +125,15 @@ def execute_check(
         elif isinstance(exc, KeyboardInterrupt):
             verdict.message = "your code raised KeyboardInterrupt"
         elif isinstance(exc, MemoryError):
-            verdict.message = "your code ran out of memory (MemoryError): is something far larger " \
-                              "than it should be?"
+            verdict.message = (
+                "your code ran out of memory (MemoryError): is something far larger "
+                "than it should be?"
+            )
         elif isinstance(exc, NotImplementedError) and frames:
-            verdict.message = "not written yet: your code still raises NotImplementedError " \
-                              f"({frames[0].split(' in ')[-1]})"
+            verdict.message = (
+                "not written yet: your code still raises NotImplementedError "
+                f"({frames[0].split(' in ')[-1]})"
+            )
         elif frames:
             verdict.message = f"your code raised {_describe(exc)}"
         else:

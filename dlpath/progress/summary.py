@@ -1,0 +1,174 @@
+"""Where a learner stands: per exercise, per module, along their track, and what to do next.
+
+The CLI (`dlpath list`, `dlpath check`) and the TUI draw the same figures from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from dlpath.curriculum.model import Curriculum, Exercise, Module
+from dlpath.progress.store import ProgressStore
+from dlpath.workspace import Workspace, file_hash
+
+PASSED, FAILED, STARTED, NOT_STARTED = "passed", "failed", "started", "not started"
+
+
+@dataclass(frozen=True)
+class ModuleProgress:
+    module: Module
+    lessons_read: int
+    exercises: dict[str, str]  # exercise key -> status
+    quiz_correct: int
+    quiz_answered: int
+    missing_prerequisites: tuple[str, ...]
+
+    @property
+    def passed(self) -> int:
+        return sum(status == PASSED for status in self.exercises.values())
+
+    @property
+    def started(self) -> int:
+        return sum(status in (FAILED, STARTED) for status in self.exercises.values())
+
+    @property
+    def not_started(self) -> int:
+        return sum(status == NOT_STARTED for status in self.exercises.values())
+
+    @property
+    def fraction(self) -> float:
+        """Done share of the module: lessons, exercises and quiz, weighted by count."""
+        m = self.module
+        total = len(m.lessons) + 2 * len(m.exercises) + (1 if m.quiz else 0)
+        done = self.lessons_read + 2 * self.passed
+        if m.quiz and self.quiz_answered == len(m.quiz):
+            done += 1
+        return done / total if total else 1.0
+
+    @property
+    def state(self) -> str:
+        if self.fraction >= 1.0:
+            return "done"
+        touched = (
+            self.lessons_read
+            or self.quiz_answered
+            or any(s != NOT_STARTED for s in self.exercises.values())
+        )
+        return "in progress" if touched else "not started"
+
+
+@dataclass(frozen=True)
+class PathProgress:
+    track: str | None
+    modules: list[ModuleProgress]
+    next_step: str
+    weekly_hours: float
+    exercise_status: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def fraction(self) -> float:
+        hours = sum(p.module.hours for p in self.modules)
+        if not hours:
+            return 1.0
+        return sum(p.module.hours * p.fraction for p in self.modules) / hours
+
+    @property
+    def hours_left(self) -> float:
+        return sum(p.module.hours * (1 - p.fraction) for p in self.modules)
+
+    @property
+    def weeks_left(self) -> float:
+        return self.hours_left / self.weekly_hours if self.weekly_hours > 0 else float("inf")
+
+
+def exercise_status(exercise: Exercise, store_runs: dict, workspace: Workspace | None) -> str:
+    """The latest check's verdict, unless the learner's file changed since that check ran."""
+    latest = store_runs.get(exercise.key)
+    started = workspace is not None and workspace.is_started(exercise)
+    if latest is not None and workspace is not None and latest.file_hash:
+        path = workspace.file_for(exercise)
+        current = file_hash(path) if path.is_file() else ""
+        if current != latest.file_hash:
+            return STARTED if started else NOT_STARTED
+    if latest is not None:
+        return PASSED if latest.passed else FAILED
+    return STARTED if started else NOT_STARTED
+
+
+def track_modules(curriculum: Curriculum, track: str | None) -> list[Module]:
+    chosen = curriculum.track(track) if track else None
+    if chosen is None:
+        return list(curriculum.modules)
+    return [curriculum.module(module_id) for module_id in chosen.modules]
+
+
+def summarize(
+    curriculum: Curriculum,
+    store: ProgressStore,
+    workspace: Workspace | None,
+    track: str | None = None,
+) -> PathProgress:
+    track = track if track is not None else store.setting("track")
+    runs = store.latest_runs()
+    read = store.lessons_read()
+    modules = track_modules(curriculum, track)
+    progress: list[ModuleProgress] = []
+    done: set[str] = set()
+    statuses: dict[str, str] = {}
+    for module in curriculum.modules:
+        answers = store.latest_answers(module.id)
+        exercises = {ex.key: exercise_status(ex, runs, workspace) for ex in module.exercises}
+        statuses.update(exercises)
+        entry = ModuleProgress(
+            module=module,
+            lessons_read=sum((module.id, lesson.id) in read for lesson in module.lessons),
+            exercises=exercises,
+            quiz_correct=sum(answers.get(q.id, False) for q in module.quiz),
+            quiz_answered=sum(q.id in answers for q in module.quiz),
+            missing_prerequisites=(),
+        )
+        if entry.state == "done":
+            done.add(module.id)
+        if module in modules:
+            progress.append(entry)
+    progress = [
+        ModuleProgress(
+            p.module,
+            p.lessons_read,
+            p.exercises,
+            p.quiz_correct,
+            p.quiz_answered,
+            tuple(m for m in p.module.prerequisites if m not in done),
+        )
+        for p in progress
+    ]
+    weekly = float(store.setting("weekly_hours", "6") or 6)
+    return PathProgress(track, progress, _next_step(progress, workspace), weekly, statuses)
+
+
+def _next_step(progress: list[ModuleProgress], workspace: Workspace | None) -> str:
+    """The one thing to do next: fix what fails, else the first unfinished item on the path."""
+    for entry in progress:
+        for exercise in entry.module.exercises:
+            if entry.exercises[exercise.key] == FAILED:
+                return (
+                    f"fix `{exercise.id}`: `dlpath check {exercise.id}` says what is wrong; "
+                    f"`dlpath hint {exercise.id}` gives a hint"
+                )
+    if workspace is None:
+        return "create your workspace: `dlpath init`"
+    for entry in progress:
+        module = entry.module
+        if entry.state == "done":
+            continue
+        if entry.lessons_read < len(module.lessons):
+            return f"read the lessons of {module.title} (`dlpath start`)"
+        for exercise in module.exercises:
+            status = entry.exercises[exercise.key]
+            if status == STARTED:
+                return f"check `{exercise.id}`: `dlpath check {exercise.id}`"
+            if status == NOT_STARTED:
+                return f"start `{exercise.id}`: edit {workspace.file_for(exercise)}"
+        if entry.quiz_answered < len(module.quiz):
+            return f"take the quiz of {module.title} (`dlpath start`)"
+    return "the path is done: build your portfolio project with `dlpath new`"

@@ -1,0 +1,160 @@
+"""The engine survives whatever a learner's file does, and reports it in one clear verdict."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from dlpath.engine.runner import CheckRunner
+from dlpath.paths import checks_dir
+
+FIXTURES = Path(__file__).parent / "fixtures"
+LEARNERS = FIXTURES / "learners"
+ANSWER_CHECK = FIXTURES / "answer_check.py"
+
+pytestmark = pytest.mark.xdist_group("engine")
+
+
+@pytest.fixture(scope="module")
+def runner():
+    with CheckRunner(device="cpu", memory_limit=2 * 1024**3) as shared:
+        yield shared
+
+
+def check(runner: CheckRunner, learner: Path, timeout: float = 10.0, **kwargs):
+    return runner.run("fixture/answer", ANSWER_CHECK, learner, checks_dir(), timeout, **kwargs)
+
+
+def test_correct_file_passes(runner):
+    verdict = check(runner, LEARNERS / "correct.py")
+    assert verdict.passed, verdict.message
+    assert verdict.device == "cpu"
+
+
+def test_syntax_error_names_the_line(runner, tmp_path):
+    learner = tmp_path / "answer.py"
+    learner.write_text("def answer(:\n    return [1, 2, 3]\n")
+    verdict = check(runner, learner)
+    assert not verdict.passed and verdict.layer == "contract"
+    assert "syntax error at line 1" in verdict.message
+
+
+def test_missing_import(runner):
+    verdict = check(runner, LEARNERS / "missing_import.py")
+    assert verdict.layer == "contract"
+    assert "ModuleNotFoundError" in verdict.message and "no_such_module_anywhere" in verdict.message
+    assert any("missing_import.py, line 1" in line for line in verdict.traceback)
+
+
+def test_exception_shows_the_learners_own_lines(runner):
+    verdict = check(runner, LEARNERS / "raises.py")
+    assert not verdict.passed and "IndexError" in verdict.message
+    assert verdict.traceback == ["raises.py, line 3, in answer", "    return values[7]"]
+
+
+def test_sys_exit_is_a_failed_verdict(runner):
+    verdict = check(runner, LEARNERS / "sys_exit.py")
+    assert not verdict.passed and "sys.exit(3)" in verdict.message
+
+
+@pytest.mark.parametrize(
+    ("learner", "words"),
+    [("os_exit.py", "ended the process early"), ("segfault.py", "SIGSEGV")],
+)
+def test_a_dying_child_is_replaced(runner, learner, words):
+    before = runner.started_children
+    verdict = check(runner, LEARNERS / learner)
+    assert not verdict.passed and verdict.layer == "limits"
+    assert words in verdict.message
+    assert check(runner, LEARNERS / "correct.py").passed  # the next check runs normally
+    assert runner.started_children == before + 1
+
+
+def test_endless_loop_stops_at_the_time_limit(runner):
+    started = time.monotonic()
+    verdict = check(runner, LEARNERS / "endless_loop.py", timeout=1.0)
+    elapsed = time.monotonic() - started
+    assert not verdict.passed and "1 s time limit" in verdict.message
+    assert elapsed < 1.0 + 5.0
+    assert check(runner, LEARNERS / "correct.py").passed
+
+
+def test_huge_allocation_fails_cleanly(runner):
+    verdict = check(runner, LEARNERS / "huge_alloc.py")
+    assert not verdict.passed
+    assert "memory" in verdict.message.lower()
+    assert check(runner, LEARNERS / "correct.py").passed
+
+
+def test_100_mb_of_prints_is_cut(runner):
+    verdict = check(runner, LEARNERS / "floods_output.py", timeout=30.0)
+    assert verdict.passed, verdict.message
+    assert len(verdict.output) < 10_000 and "characters cut" in verdict.output
+
+
+@pytest.mark.parametrize(
+    ("learner", "words"),
+    [("returns_nan.py", "NaN"), ("wrong_shape.py", "shape (3,)")],
+)
+def test_wrong_values_are_named(runner, learner, words):
+    verdict = check(runner, LEARNERS / learner)
+    assert not verdict.passed and words in verdict.message
+
+
+def test_keyboard_interrupt_inside_learner_code(runner):
+    verdict = check(runner, LEARNERS / "keyboard_interrupt.py")
+    assert not verdict.passed and "KeyboardInterrupt" in verdict.message
+    assert check(runner, LEARNERS / "correct.py").passed
+
+
+def test_one_child_serves_many_checks(runner):
+    before = runner.started_children
+    for _ in range(3):
+        assert check(runner, LEARNERS / "correct.py").passed
+    assert runner.started_children == before
+
+
+def test_progress_arrives_while_training(runner):
+    events: list[tuple[float, dict]] = []
+    verdict = runner.run(
+        "fixture/train",
+        FIXTURES / "training_check.py",
+        LEARNERS / "tiny_model.py",
+        checks_dir(),
+        30.0,
+        on_event=lambda e: events.append((time.monotonic(), e)),
+    )
+    assert verdict.passed, verdict.message
+    progress = [(t, e) for t, e in events if e["event"] == "progress"]
+    verdict_time = next(t for t, e in events if e["event"] == "verdict")
+    assert len(progress) >= 5
+    assert progress[0][0] < verdict_time - 0.05  # streamed, not delivered in a batch at the end
+    losses = [e["loss"] for _, e in progress]
+    assert losses[-1] < losses[0]
+    assert verdict.metrics["final_loss"] < 1e-3
+
+
+def test_training_failure_keeps_metrics(runner):
+    verdict = runner.run(
+        "fixture/train",
+        FIXTURES / "training_check.py",
+        LEARNERS / "bad_model.py",
+        checks_dir(),
+        30.0,
+    )
+    assert not verdict.passed and verdict.layer == "training"
+    assert "loss only fell" in verdict.message and "final_loss" in verdict.metrics
+
+
+def test_cancel_stops_a_running_check_at_once(runner):
+    import threading
+
+    timer = threading.Timer(0.5, runner.cancel)
+    timer.start()
+    started = time.monotonic()
+    verdict = check(runner, LEARNERS / "endless_loop.py", timeout=60.0)
+    assert verdict.layer == "cancelled"
+    assert time.monotonic() - started < 3.0
+    assert check(runner, LEARNERS / "correct.py").passed
