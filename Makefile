@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # torch is pinned where this machine installs it (the local CPU build); the package admits a range.
 TORCH_PIN ?= torch==2.13.0
 
-.PHONY: start test lint bench clean
+.PHONY: start test test-all lint bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +24,13 @@ lint: $(VENV)/.installed
 test: $(VENV)/.installed lint
 	$(BIN)/pytest -n 2 --dist loadgroup
 
+# Also the slow evidence: every reference solution on three seeds.
+test-all: $(VENV)/.installed lint
+	$(BIN)/pytest -n 2 --dist loadgroup -m "slow or not slow"
+
 bench: $(VENV)/.installed
-	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/bench_cli.py
+	$(BIN)/python bench/bench_checks.py
 
 clean:
 	rm -rf $(VENV) dist build .pytest_cache .mypy_cache .ruff_cache
