@@ -71,4 +71,14 @@ def assert_close(
     where = f" at index {list(index)}" if index else ""
     if not np.isfinite(g) and np.isfinite(e):
         raise CheckFailure(f"{what}{on} is {g}{where}; expected {e:.6g}", layer)
-    raise CheckFailure(f"{what}{on} is wrong{where}: expected {e:.6g}, got {g:.6g}", layer)
+    shown_e, shown_g = _distinct(e, g)
+    raise CheckFailure(f"{what}{on} is wrong{where}: expected {shown_e}, got {shown_g}", layer)
+
+
+def _distinct(expected: float, got: float) -> tuple[str, str]:
+    """The two numbers with just enough digits to show where they differ."""
+    for digits in (6, 9, 12, 17):
+        a, b = f"{expected:.{digits}g}", f"{got:.{digits}g}"
+        if a != b:
+            return a, b
+    return repr(expected), repr(got)

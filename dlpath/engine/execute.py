@@ -6,6 +6,7 @@ raises: whatever the learner's file does in Python, the result is a Verdict.
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 import traceback
@@ -59,6 +60,10 @@ def _describe(exc: BaseException) -> str:
 
 
 _counter = 0
+_SIGNATURE_MISMATCH = re.compile(
+    r"\(\) (got an unexpected keyword|missing \d+ required|takes \d+ positional|"
+    r"takes from \d+ to \d+ positional|got multiple values|takes no arguments)"
+)
 
 
 def execute_check(
@@ -136,6 +141,12 @@ def execute_check(
             )
         elif frames:
             verdict.message = f"your code raised {_describe(exc)}"
+        elif isinstance(exc, TypeError) and _SIGNATURE_MISMATCH.search(str(exc)):
+            # Python rejected the call before entering the learner's function.
+            verdict.layer = "contract"
+            verdict.message = (
+                f"your function's parameters differ from the task's signature: {_describe(exc)}"
+            )
         else:
             verdict.layer = "internal"
             verdict.message = (

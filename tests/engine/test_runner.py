@@ -158,3 +158,12 @@ def test_cancel_stops_a_running_check_at_once(runner):
     assert verdict.layer == "cancelled"
     assert time.monotonic() - started < 3.0
     assert check(runner, LEARNERS / "correct.py").passed
+
+
+def test_a_changed_signature_is_a_contract_failure_not_a_dlpath_bug(runner, tmp_path):
+    learner = tmp_path / "answer.py"
+    learner.write_text("def answer(scale):\n    return [scale, 2, 3]\n")
+    verdict = check(runner, learner)
+    assert verdict.layer == "contract"
+    assert "parameters differ from the task's signature" in verdict.message
+    assert "missing 1 required positional argument" in verdict.message
