@@ -21,7 +21,7 @@ from checklib import (
     assert_gradient_close,
     require_callable,
 )
-from checklib.sequences_threads import one_cpu_thread
+from checklib.threads import one_cpu_thread
 from checklib.training import train_steps
 
 T_MIN, T_MAX = 25, 50  # sequence lengths of the training data

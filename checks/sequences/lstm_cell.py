@@ -21,7 +21,7 @@ from checklib import (
     assert_gradient_close,
     require_callable,
 )
-from checklib.sequences_threads import one_cpu_thread
+from checklib.threads import one_cpu_thread
 
 PARAMS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
 GATE_NAMES = {"i": "input", "f": "forget", "g": "candidate", "o": "output"}

@@ -136,7 +136,9 @@ class CheckRunner:
         package_root = str(Path(__file__).resolve().parents[2])
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
         env["PYTHONUNBUFFERED"] = "1"
-        env.setdefault("OMP_NUM_THREADS", str(max(1, min(4, os.cpu_count() or 1))))
+        # The checks train small models: one thread is faster than several that wait for each
+        # other, and far steadier on a busy machine. DLPATH_THREADS overrides it.
+        env["OMP_NUM_THREADS"] = os.environ.get("DLPATH_THREADS", "1")
         if self.memory_limit:
             env["DLPATH_MEMORY_LIMIT"] = str(self.memory_limit)
         else:
