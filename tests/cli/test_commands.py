@@ -146,3 +146,23 @@ def test_workspace_files_are_where_the_issue_says(cli, tmp_path):
         "exercises/basics/add.py",
         "exercises/basics/fit_line.py",
     ]
+
+
+def test_new_lists_templates_and_rejects_bad_input_in_one_line(cli, tmp_path):
+    listing = cli("new", "--list").out
+    for name in ("cv-project", "nlp-project", "tabular-project"):
+        assert name in listing
+    bad = cli("new", "tabular-project", str(tmp_path / "p"), "--no-input", "--set", "oops")
+    assert bad.code == 1 and bad.err.strip() == (
+        "dlpath: error: --set 'oops': expected key=value, e.g. --set project_name=Digits")
+    unknown = cli("new", "vision-project", str(tmp_path / "p"), "--no-input")
+    assert unknown.code == 1 and len(unknown.err.strip().splitlines()) == 1
+    assert not (tmp_path / "p").exists()
+
+
+def test_new_creates_a_project(cli, tmp_path):
+    result = cli("new", "tabular-project", str(tmp_path / "churn"), "--no-input",
+                 "--set", "project_name=Churn model")
+    assert result.code == 0, result.err
+    recorded = json.loads((tmp_path / "churn" / ".dlpath-template.json").read_text())
+    assert "tabular" in json.dumps(recorded) and "Churn model" in json.dumps(recorded)
