@@ -59,6 +59,22 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
 
 
+def _raised_in_library(exc: BaseException, check_file: Path) -> str | None:
+    """The library (torch, numpy, ...) that raised, when the check called into it with the
+    learner's objects; None when the check's own code raised."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    if not frames or not isinstance(exc, (RuntimeError, ValueError, IndexError, TypeError)):
+        return None
+    last = Path(frames[-1].filename)
+    if last.resolve() == check_file.resolve() or "checklib" in last.parts:
+        return None
+    if "site-packages" in last.parts or "dist-packages" in last.parts:
+        index = last.parts.index("site-packages" if "site-packages" in last.parts
+                                 else "dist-packages")
+        return last.parts[index + 1] if index + 1 < len(last.parts) else None
+    return None
+
+
 _counter = 0
 _SIGNATURE_MISMATCH = re.compile(
     r"\(\) (got an unexpected keyword|missing \d+ required|takes \d+ positional|"
@@ -141,6 +157,10 @@ def execute_check(
             )
         elif frames:
             verdict.message = f"your code raised {_describe(exc)}"
+        elif library := _raised_in_library(exc, check_file):
+            # e.g. a learner's nn.Sequential whose layer sizes do not fit: torch raises it, and
+            # no line of the learner's file is on the stack.
+            verdict.message = f"your code failed inside {library}: {_describe(exc)}"
         elif isinstance(exc, TypeError) and _SIGNATURE_MISMATCH.search(str(exc)):
             # Python rejected the call before entering the learner's function.
             verdict.layer = "contract"

@@ -167,3 +167,10 @@ def test_a_changed_signature_is_a_contract_failure_not_a_dlpath_bug(runner, tmp_
     assert verdict.layer == "contract"
     assert "parameters differ from the task's signature" in verdict.message
     assert "missing 1 required positional argument" in verdict.message
+
+
+def test_an_error_raised_inside_torch_on_the_learners_model_is_theirs(runner):
+    verdict = runner.run("fixture/train", FIXTURES / "training_check.py",
+                         LEARNERS / "mismatched_model.py", checks_dir(), 30.0)
+    assert verdict.layer == "training"
+    assert verdict.message.startswith("your code failed inside torch: RuntimeError")
