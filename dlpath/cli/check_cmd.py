@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -129,17 +128,6 @@ def _select(
     return started
 
 
-def _missing_requirements(exercise: Exercise) -> list[str]:
-    import importlib.util
-
-    import_names = {"scikit-learn": "sklearn", "onnxruntime": "onnxruntime"}
-    return [
-        name
-        for name in exercise.requires
-        if importlib.util.find_spec(import_names.get(name, name).replace("-", "_")) is None
-    ]
-
-
 def _run_one(
     exercise: Exercise,
     curriculum: Curriculum,
@@ -150,6 +138,7 @@ def _run_one(
     seed: int,
     as_json: bool,
 ) -> Verdict:
+    from dlpath.engine.requirements import missing_requirements
     from dlpath.engine.verdict import Verdict
     from dlpath.progress.store import CheckRun
     from dlpath.workspace import file_hash
@@ -162,7 +151,7 @@ def _run_one(
             "contract",
             f"{learner_file} is missing: run `dlpath init` to restore the stub",
         )
-    elif missing := _missing_requirements(exercise):
+    elif missing := missing_requirements(exercise):
         verdict = Verdict(
             exercise.key,
             False,
@@ -182,18 +171,7 @@ def _run_one(
             )
     if verdict.layer != "cancelled" and learner_file.is_file():
         store.record_run(
-            CheckRun(
-                exercise=exercise.key,
-                passed=verdict.passed,
-                layer=verdict.layer,
-                message=verdict.message,
-                metrics=verdict.metrics,
-                device=verdict.device,
-                duration=verdict.duration,
-                ran_at=time.time(),
-                file_hash=file_hash(learner_file),
-                seed=seed,
-            )
+            CheckRun.from_verdict(exercise.key, verdict, file_hash(learner_file), seed)
         )
     if not as_json:
         _print_verdict(exercise, verdict, store, learner_file)

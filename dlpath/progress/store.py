@@ -14,11 +14,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dlpath.errors import ProgressStoreError
 from dlpath.paths import progress_db_path
 from dlpath.progress.schema import MIGRATIONS, SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from dlpath.engine.verdict import Verdict
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -35,6 +38,22 @@ class CheckRun:
     ran_at: float
     file_hash: str = ""
     seed: int = 0
+
+    @classmethod
+    def from_verdict(cls, exercise: str, verdict: Verdict, file_hash: str, seed: int) -> CheckRun:
+        """The record of a finished check, as `dlpath check` and the tutor both keep it."""
+        return cls(
+            exercise,
+            verdict.passed,
+            verdict.layer,
+            verdict.message,
+            verdict.metrics,
+            verdict.device,
+            verdict.duration,
+            time.time(),
+            file_hash,
+            seed,
+        )
 
 
 @dataclass

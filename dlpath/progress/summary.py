@@ -13,6 +13,28 @@ from dlpath.workspace import Workspace, file_hash
 
 PASSED, FAILED, STARTED, NOT_STARTED = "passed", "failed", "started", "not started"
 
+LESSON, QUIZ, EXERCISE = "lesson", "quiz", "exercise"
+
+
+@dataclass(frozen=True)
+class Place:
+    """A lesson, a module's quiz or an exercise."""
+
+    kind: str  # LESSON, QUIZ or EXERCISE
+    module_id: str
+    item_id: str = ""  # the lesson or exercise id; empty for a quiz
+
+    def title(self, curriculum: Curriculum) -> str:
+        """How the place reads on the Continue button: its kind and its own title."""
+        module = curriculum.module(self.module_id)
+        if self.kind == QUIZ:
+            return f"the quiz of {module.title}"
+        if self.kind == LESSON:
+            lesson = next(x for x in module.lessons if x.id == self.item_id)
+            return f"lesson · {lesson.title}"
+        exercise = next(x for x in module.exercises if x.id == self.item_id)
+        return f"exercise · {exercise.title}"
+
 
 @dataclass(frozen=True)
 class ModuleProgress:
@@ -143,32 +165,68 @@ def summarize(
         for p in progress
     ]
     weekly = float(store.setting("weekly_hours", "6") or 6)
-    return PathProgress(track, progress, _next_step(progress, workspace), weekly, statuses)
+    return PathProgress(track, progress, _next_step(progress, workspace, read), weekly, statuses)
 
 
-def _next_step(progress: list[ModuleProgress], workspace: Workspace | None) -> str:
-    """The one thing to do next: fix what fails, else the first unfinished item on the path."""
+def _next_step(
+    progress: list[ModuleProgress], workspace: Workspace | None, read: set[tuple[str, str]]
+) -> str:
+    """The one thing to do next, in words: fix what fails, else the next unfinished item."""
+    place = _next(progress, read)
+    if place is not None and place.kind == EXERCISE:
+        entry = next(p for p in progress if p.module.id == place.module_id)
+        exercise = next(e for e in entry.module.exercises if e.id == place.item_id)
+        status = entry.exercises[exercise.key]
+        if status == FAILED:
+            return (
+                f"fix `{exercise.id}`: `dlpath check {exercise.id}` says what is wrong; "
+                f"`dlpath hint {exercise.id}` gives a hint"
+            )
+    if workspace is None:
+        return "create your workspace: `dlpath init`"
+    if place is None:
+        return "the path is done: build your portfolio project with `dlpath new`"
+    module = next(p.module for p in progress if p.module.id == place.module_id)
+    if place.kind == LESSON:
+        lesson = next(x for x in module.lessons if x.id == place.item_id)
+        return f"read the lesson `{lesson.title}` of {module.title} (`dlpath start`)"
+    if place.kind == QUIZ:
+        return f"take the quiz of {module.title} (`dlpath start`)"
+    exercise = next(e for e in module.exercises if e.id == place.item_id)
+    if status_of(progress, exercise) == STARTED:
+        return f"check `{exercise.id}`: `dlpath check {exercise.id}`"
+    return f"start `{exercise.id}`: edit {workspace.file_for(exercise)}"
+
+
+def status_of(progress: list[ModuleProgress], exercise: Exercise) -> str:
+    entry = next(p for p in progress if p.module.id == exercise.module_id)
+    return entry.exercises[exercise.key]
+
+
+def next_place(progress: PathProgress, lessons_read: set[tuple[str, str]]) -> Place | None:
+    return _next(progress.modules, lessons_read)
+
+
+def _next(progress: list[ModuleProgress], lessons_read: set[tuple[str, str]]) -> Place | None:
+    """Where to continue: the item behind the next step that `dlpath list` and `check` print.
+
+    A failing exercise first; else the first unfinished module's first unread lesson, then its
+    started or untouched exercises, then its quiz. None when the track is done.
+    """
     for entry in progress:
         for exercise in entry.module.exercises:
             if entry.exercises[exercise.key] == FAILED:
-                return (
-                    f"fix `{exercise.id}`: `dlpath check {exercise.id}` says what is wrong; "
-                    f"`dlpath hint {exercise.id}` gives a hint"
-                )
-    if workspace is None:
-        return "create your workspace: `dlpath init`"
+                return Place(EXERCISE, exercise.module_id, exercise.id)
     for entry in progress:
         module = entry.module
         if entry.state == "done":
             continue
-        if entry.lessons_read < len(module.lessons):
-            return f"read the lessons of {module.title} (`dlpath start`)"
+        for lesson in module.lessons:
+            if (module.id, lesson.id) not in lessons_read:
+                return Place(LESSON, module.id, lesson.id)
         for exercise in module.exercises:
-            status = entry.exercises[exercise.key]
-            if status == STARTED:
-                return f"check `{exercise.id}`: `dlpath check {exercise.id}`"
-            if status == NOT_STARTED:
-                return f"start `{exercise.id}`: edit {workspace.file_for(exercise)}"
+            if entry.exercises[exercise.key] in (STARTED, NOT_STARTED):
+                return Place(EXERCISE, module.id, exercise.id)
         if entry.quiz_answered < len(module.quiz):
-            return f"take the quiz of {module.title} (`dlpath start`)"
-    return "the path is done: build your portfolio project with `dlpath new`"
+            return Place(QUIZ, module.id)
+    return None

@@ -1,0 +1,30 @@
+"""Which editor opens a learner's file: ``$VISUAL``, then ``$EDITOR``, then a common one."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+
+FALLBACK_EDITORS = ("nano", "vim", "vi")
+
+
+def editor_command(path: Path, environ: Mapping[str, str] | None = None) -> list[str] | None:
+    """The command line that edits ``path``, or None when no editor can be found."""
+    environ = os.environ if environ is None else environ
+    for variable in ("VISUAL", "EDITOR"):
+        value = environ.get(variable, "").strip()
+        if value:
+            try:
+                words = shlex.split(value)
+            except ValueError:
+                words = value.split()
+            if words:
+                return [*words, str(path)]
+    for name in FALLBACK_EDITORS:
+        found = shutil.which(name)
+        if found:
+            return [found, str(path)]
+    return None
