@@ -31,6 +31,8 @@ test-all: $(VENV)/.installed lint
 bench: $(VENV)/.installed
 	$(BIN)/python bench/bench_cli.py
 	$(BIN)/python bench/bench_checks.py
+	$(BIN)/python bench/bench_tui.py
+	$(BIN)/python bench/bench_new.py
 
 clean:
 	rm -rf $(VENV) dist build .pytest_cache .mypy_cache .ruff_cache
