@@ -21,7 +21,7 @@ BUDGET_SECONDS = 15.0  # the most a check may take on a 2-core CPU
 def child_start_seconds(device: str) -> float:
     started = time.perf_counter()
     with CheckRunner(device=device) as runner:
-        runner.resolve_device()
+        runner.start()
     return time.perf_counter() - started
 
 

@@ -163,6 +163,10 @@ class CheckRunner:
         child.devices = self.devices = event.get("devices", {})
         return child
 
+    def start(self) -> None:
+        """Start the child now (it imports torch) rather than at the first check."""
+        self._ensure_child()
+
     def resolve_device(self) -> str:
         """``auto`` becomes CUDA, then MPS, then CPU, whichever the child's torch finds."""
         preference = self.device_preference
