@@ -1,0 +1,19 @@
+"""Bug: no dynamic axes, so the batch size is frozen at the example's."""
+
+import onnx
+import torch
+
+
+def export_onnx(model, path, example_input):
+    """Write `model` to `path` as ONNX: input "input", output "output", any batch size."""
+    model.eval()  # dropout off, batch-norm on its running statistics: the inference graph
+    with torch.no_grad():
+        torch.onnx.export(
+            model,
+            (example_input,),  # (B, features): traced once, at this batch size
+            str(path),
+            input_names=["input"],
+            output_names=["output"],
+            dynamo=False,  # the TorchScript exporter: no extra package needed
+        )
+    onnx.checker.check_model(onnx.load(str(path)))  # raises if the graph is malformed
