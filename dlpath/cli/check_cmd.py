@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -266,6 +265,8 @@ def _report(
     as_json: bool,
     nothing_started: bool,
 ) -> None:
+    import json
+
     from dlpath.progress.summary import summarize
 
     progress = summarize(curriculum, store, workspace)

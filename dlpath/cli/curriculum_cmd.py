@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Annotated
@@ -46,6 +45,8 @@ def validate(
     dlpath curriculum validate
     dlpath curriculum validate ./my-pack/curriculum --stats --json
     """
+    import json
+
     from dlpath.curriculum.loader import load_curriculum
 
     curriculum = load_curriculum(directory)

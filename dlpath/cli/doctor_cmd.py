@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import platform
 import sys
@@ -59,6 +58,8 @@ def doctor(
     dlpath doctor
     dlpath doctor --json
     """
+    import json
+
     from dlpath.errors import CurriculumError
     from dlpath.paths import curriculum_dir, dlpath_home, progress_db_path
 

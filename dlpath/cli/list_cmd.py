@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
@@ -36,6 +35,8 @@ def list_path(
     dlpath list --track cv-engineer
     dlpath list --json
     """
+    import json
+
     from dlpath.progress.summary import summarize
 
     curriculum = context.curriculum()
