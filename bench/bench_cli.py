@@ -16,26 +16,22 @@ import tempfile
 import time
 
 
-def measure(command: list[str], runs: int, env: dict[str, str]) -> tuple[float, float]:
-    """Median wall seconds and the peak RSS (MiB) over ``runs`` runs of ``command``."""
-    times, peaks = [], []
-    for _ in range(runs):
-        started = time.perf_counter()
-        process = subprocess.Popen(
-            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        _, status, usage = os.wait4(process.pid, 0)  # this child's own peak, not all children's
-        times.append(time.perf_counter() - started)
-        process.returncode = os.waitstatus_to_exitcode(status)
-        if process.returncode:
-            raise SystemExit(f"{' '.join(command)} failed with status {process.returncode}")
-        peaks.append(usage.ru_maxrss)
-    return statistics.median(times), max(peaks) / 1024
+def measure_once(command: list[str], env: dict[str, str]) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB) of one run of ``command``."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    _, status, usage = os.wait4(process.pid, 0)  # this child's own peak, not all children's
+    elapsed = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status):
+        raise SystemExit(f"{' '.join(command)} failed with status {status}")
+    return elapsed, usage.ru_maxrss
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--runs", type=int, default=30)
     args = parser.parse_args()
     env = {**os.environ, "DLPATH_HOME": tempfile.mkdtemp(prefix="dlpath-bench-")}
     python = sys.executable
@@ -44,7 +40,14 @@ def main() -> None:
         "dlpath --help": [python, "-m", "dlpath", "--help"],
         "dlpath list": [python, "-m", "dlpath", "list"],
     }
-    results = {name: measure(cmd, args.runs, env) for name, cmd in cases.items()}
+    samples: dict[str, list[tuple[float, int]]] = {name: [] for name in cases}
+    for _ in range(args.runs):  # interleaved, so a change in the machine's load hits all alike
+        for name, command in cases.items():
+            samples[name].append(measure_once(command, env))
+    results = {
+        name: (statistics.median(t for t, _ in runs), max(m for _, m in runs) / 1024)
+        for name, runs in samples.items()
+    }
     baseline = results["python -c 'import typer'"][0]
     print(f"{'command':28} {'median s':>9} {'x typer':>8} {'peak MiB':>9}")
     for name, (seconds, peak) in results.items():
