@@ -86,10 +86,97 @@ def has_conv(model: Any) -> bool:
     return any(isinstance(m, torch.nn.Conv2d) for m in model.modules())
 
 
-def has_flatten_linear(model: Any) -> bool:
+def _leaf_calls(model: Any, x: Any) -> list[tuple[str, Any, Any, Any]]:
+    """(name, module, first tensor input, tensor output) of every leaf-module call of
+    ``model(x)``, in call order; a non-tensor input or output is None."""
     import torch
 
-    return any(isinstance(m, (torch.nn.Flatten, torch.nn.Linear)) for m in model.modules())
+    calls: list[tuple[str, Any, Any, Any]] = []
+
+    def hook(name: str) -> Callable[..., None]:
+        def record(module: Any, inputs: Any, output: Any) -> None:
+            first = next((i for i in inputs if isinstance(i, torch.Tensor)), None)
+            out = output if isinstance(output, torch.Tensor) else None
+            calls.append((name, module, first, out))
+        return record
+
+    handles = [m.register_forward_hook(hook(name)) for name, m in model.named_modules()
+               if not list(m.children())]
+    try:
+        with torch.no_grad():
+            model(x)
+    finally:
+        for handle in handles:
+            handle.remove()
+    return calls
+
+
+def flatten_before_linear(model: Any, x: Any) -> tuple[int, int, int] | None:
+    """(C, H, W) when ``model(x)`` flattens a feature map of C x H x W with H * W > 1 into a
+    linear layer (nn.Flatten, view or reshape: the layer reads C * H * W features, each
+    position with its own weights); None otherwise, e.g. after global pooling."""
+    import torch
+
+    last: tuple[int, int, int] | None = None
+    for _, module, inputs, output in _leaf_calls(float64_copy(model), x.double()):
+        if isinstance(module, torch.nn.Linear) and inputs is not None and last is not None:
+            c, h, w = last
+            if h * w > 1 and inputs.dim() == 2 and inputs.shape[1] == c * h * w:
+                return last
+            return None
+        if output is not None and output.dim() == 4:
+            last = (int(output.shape[1]), int(output.shape[2]), int(output.shape[3]))
+    return None
+
+
+def _access_path(name: str) -> str:
+    """A submodule's name as Python would reach it: "features.3" -> "model.features[3]"."""
+    path = "model"
+    for part in name.split("."):
+        path += f"[{part}]" if part.isdigit() else f".{part}"
+    return path
+
+
+def where_position_enters(model: Any, before: Any, after: Any, column: int,
+                          shift: int) -> str | None:
+    """Name the first layer whose input or output tells a shape at ``column`` of ``before``
+    from the same shape moved ``shift`` pixels right in ``after`` (images (N, 1, H, W)).
+
+    Each 4-D feature map is compared at the shape's column only (scaled by the map's stride),
+    away from the canvas borders, where convolutions and pooling are exactly equivariant.
+    None when no feature map differs there (the position enters after the last one)."""
+    import torch
+
+    exact = float64_copy(model)
+    calls_a = _leaf_calls(exact, before.double())
+    calls_b = _leaf_calls(exact, after.double())
+    if [c[0] for c in calls_a] != [c[0] for c in calls_b]:
+        return None
+    width = before.shape[-1]
+
+    def moved(a: Any, b: Any) -> bool:
+        if a is None or b is None or a.dim() != 4 or a.shape != b.shape:
+            return False
+        stride = width // a.shape[-1]
+        if stride * a.shape[-1] != width or shift % stride:
+            return False
+        j, d = column // stride, shift // stride
+        if j + d >= a.shape[-1]:
+            return False
+        ref, got = a[..., j], b[..., j + d]
+        scale = float(torch.maximum(ref.abs().max(), got.abs().max())) + 1e-12
+        return float((ref - got).abs().max()) > 1e-9 * scale
+
+    for (name, module, in_a, out_a), (_, _, in_b, out_b) in zip(calls_a, calls_b, strict=True):
+        layer = f"`{_access_path(name)}` ({type(module).__name__})"
+        if moved(in_a, in_b):
+            return (f"the input of {layer} already differs when the shape moves: "
+                    "something your forward computes before that layer depends on where "
+                    "things are (a coordinate channel, a bias per position, a crop)")
+        if moved(out_a, out_b):
+            return (f"{layer} gives the same shape different features at different "
+                    "places (a weight or bias per position, or a window tied to the canvas)")
+    return None
 
 
 def receptive_field(model: Any) -> int:

@@ -5,8 +5,10 @@ model is an nn.Module with a convolution, at most 100k parameters, (N, 10) outpu
 of 7 and a batch of one), probes (logits and not probabilities; not an affine map, which a stack
 of layers with no nonlinearity is and which still reaches ~0.96 here; each sample's output
 independent of the rest of the batch), training (the learner's `train` on ctx.torch_device(),
-at most 1,000 steps, test accuracy >= 0.95 on a stratified quarter held out; the reported
-losses are checked for the floor that softmax-before-cross-entropy leaves).
+at most 1,000 optimisation steps, counted as optimizer.step() calls in either train or eval
+mode, or as forward passes with gradients on when no torch.optim optimizer is used; test
+accuracy >= 0.95 on a stratified quarter held out; the reported losses are checked for the
+floor that softmax-before-cross-entropy leaves).
 """
 
 from __future__ import annotations
@@ -184,24 +186,42 @@ def _probes(ctx: CheckContext, model) -> None:
 # ---------------------------------------------------------------- training
 
 class _StepCounter:
-    """Counts the model's forward passes in training mode with gradients on, and streams them."""
+    """Counts the optimisation steps of the learner's `train` and streams them: calls of
+    optimizer.step() on the model's parameters (in train or eval mode alike), or, for a loop
+    that updates the weights by hand with no torch.optim optimizer, forward passes with
+    gradients on. Raises past the budget, which stops `train`."""
 
-    def __init__(self, ctx: CheckContext) -> None:
-        self.ctx, self.count = ctx, 0
+    def __init__(self, ctx: CheckContext, model) -> None:
+        self.ctx = ctx
+        self.params = {id(p) for p in model.parameters()}
+        self.optimizer_steps = self.grad_forwards = 0
 
-    def __call__(self, module, inputs) -> None:
+    @property
+    def count(self) -> int:
+        return self.optimizer_steps or self.grad_forwards
+
+    def forward(self, module, inputs) -> None:
         import torch
 
-        if module.training and torch.is_grad_enabled():
-            self.count += 1
-            if self.count > STEP_BUDGET:
-                raise CheckFailure(
-                    f"train ran more than {STEP_BUDGET:,} training steps (forward passes in "
-                    "train mode): the budget is "
-                    f"{STEP_BUDGET:,}. A few hundred steps of Adam on batches of 64 suffice",
-                    "training",
-                )
-            self.ctx.progress(self.count, STEP_BUDGET)
+        if torch.is_grad_enabled():
+            self.grad_forwards += 1
+            if not self.optimizer_steps:
+                self._tick("forward passes with gradients on, as train calls no optimizer.step()")
+
+    def optimizer_step(self, optimizer, args, kwargs) -> None:
+        if any(id(p) in self.params for group in optimizer.param_groups for p in group["params"]):
+            self.optimizer_steps += 1
+            self._tick("optimizer.step() calls")
+
+    def _tick(self, what: str) -> None:
+        if self.count > STEP_BUDGET:
+            raise CheckFailure(
+                f"train ran more than {STEP_BUDGET:,} optimisation steps ({what}), in train "
+                f"or eval mode alike: the budget is {STEP_BUDGET:,}. A few hundred steps of Adam "
+                "on batches of 64 suffice",
+                "training",
+            )
+        self.ctx.progress(self.count, STEP_BUDGET)
 
 
 def _losses(value) -> list[float]:
@@ -227,6 +247,7 @@ def _training(ctx: CheckContext, build_model, train, digits) -> None:
     import torch
     import torch.nn.functional as F
     from sklearn.model_selection import train_test_split
+    from torch.optim.optimizer import register_optimizer_step_pre_hook
 
     device = ctx.torch_device()
     X = digits.data.reshape(-1, 1, 8, 8).astype(np.float32) / 16.0  # (1797, 1, 8, 8)
@@ -240,12 +261,14 @@ def _training(ctx: CheckContext, build_model, train, digits) -> None:
 
     seed_everything(ctx.seed)
     model = build_model().to(device)
-    counter = _StepCounter(ctx)
-    handle = model.register_forward_pre_hook(counter)
+    counter = _StepCounter(ctx, model)
+    handles = [model.register_forward_pre_hook(counter.forward),
+               register_optimizer_step_pre_hook(counter.optimizer_step)]
     try:
         losses = _losses(train(model, X_tr_t, y_tr_t))
     finally:
-        handle.remove()
+        for handle in handles:
+            handle.remove()
     steps = counter.count
     ctx.progress(steps, max(steps, 1), loss=losses[-1], force=True)
     if not all(np.isfinite(losses)):

@@ -16,13 +16,14 @@ import numpy as np
 from checklib import CheckContext, CheckFailure, require_callable, seed_everything
 from checklib.cnn_models import (
     call_model,
+    flatten_before_linear,
     float64_copy,
     guard,
     has_conv,
-    has_flatten_linear,
     parameter_count,
     receptive_field,
     require_module,
+    where_position_enters,
 )
 from checklib.cnn_shapes import HEIGHT, NAMES, SIZE, WIDTH, make_shapes, place
 from checklib.training import train_steps
@@ -135,6 +136,7 @@ def _invariance_problem(ctx: CheckContext, model) -> str | None:
     import torch
 
     exact = float64_copy(model)
+    flattened = flatten_before_linear(model, torch.rand(1, 1, HEIGHT, WIDTH))
     row, col = (HEIGHT - SIZE) // 2, 20
     images = np.stack([place(k, row, col, HEIGHT, WIDE) for k in range(CLASSES)])
     shifted = np.stack([place(k, row, col + SHIFT, HEIGHT, WIDE) for k in range(CLASSES)])
@@ -146,10 +148,17 @@ def _invariance_problem(ctx: CheckContext, model) -> str | None:
         if not has_conv(model):
             return MLP_WHY
         first = (str(exc).strip().splitlines() or [""])[0][:160]
+        if flattened:
+            words = _flatten_words(flattened)
+            why = (f"{words[0].upper()}{words[1:]}, fixes the input size; and with its own "
+                   "weights for every position, what the model learns on the left does not "
+                   "transfer to the right")
+        else:
+            why = (f"Something in it is sized for the {HEIGHT}x{WIDTH} canvas (a layer or a "
+                   "parameter with one entry per position), and what has its own weights for "
+                   "every position does not carry what is learned on the left over to the right")
         return (f"your model fails on a wider canvas ({HEIGHT}x{WIDE}): {type(exc).__name__}: "
-                f"{first}. A flatten followed by a linear layer fixes the input size and gives "
-                "every position its own weights, so what the model learns on the left does "
-                f"not transfer to the right. Instead, {POOL_HOW}")
+                f"{first}. {why}. Instead, {POOL_HOW}")
     if tuple(before.shape) != (CLASSES, CLASSES):
         return (f"on a {HEIGHT}x{WIDE} canvas your model returned shape {tuple(before.shape)}, "
                 f"expected ({CLASSES}, {CLASSES}): with global pooling the output does not "
@@ -160,11 +169,28 @@ def _invariance_problem(ctx: CheckContext, model) -> str | None:
         return None
     if not has_conv(model):
         return MLP_WHY
-    what = "a flatten keeps each position's features apart" if has_flatten_linear(model) else ""
-    return (f"moving the same shape {SHIFT} pixels to the right changes your model's output "
-            f"(by up to {change:.3g}, outputs are about {scale:.3g}): it depends on where the "
-            f"shape is{' (' + what + ')' if what else ''}. Convolutions slide, so their feature "
-            f"maps move with the shape; to forget the position, {POOL_HOW}")
+    moved = (f"moving the same shape {SHIFT} pixels to the right changes your model's output "
+             f"(by up to {change:.3g}, outputs are about {scale:.3g}): it depends on where the "
+             "shape is")
+    if flattened:
+        return (f"{moved}: {_flatten_words(flattened)}, keeps each position's features apart. "
+                "Convolutions slide, so their feature maps move with the shape; to forget the "
+                f"position, {POOL_HOW}")
+    where = where_position_enters(model, torch.as_tensor(images), torch.as_tensor(shifted),
+                                  col + SIZE // 2, SHIFT)
+    if where is None:
+        return (f"{moved}. Your feature maps move with the shape, so the position enters after "
+                f"the last of them, where they become one score per class: {POOL_HOW}")
+    return (f"{moved}: {where}. Convolutions, pooling and pointwise nonlinearities treat every "
+            "position alike, so their feature maps move with the shape and global pooling then "
+            "forgets where it was; anything tied to fixed positions before the pooling breaks "
+            "that")
+
+
+def _flatten_words(flattened: tuple[int, int, int]) -> str:
+    c, h, w = flattened
+    return (f"a flatten into your linear layer, which reads all {c} x {h} x {w} = {c * h * w} "
+            f"values of the last feature map (each of its {h}x{w} positions with its own weights)")
 
 
 # ---------------------------------------------------------------- training

@@ -2,15 +2,19 @@
 
 Layers: contract (names, output shapes, including a batch padded past its longest sequence),
 values (masked_mse and last_real_step in float64 against oracles, with garbage in the padding),
-gradients (masked_mse's gradient), probes (the model ignores padding values, batch order and
-earlier calls; train_step's optimizer sees the clipped gradient of this batch's masked loss and
-nothing older), training (500 steps, final-answer MSE below 0.01 on 512 held-out sequences).
+gradients (masked_mse's gradient), probes (in eval mode, so dropout changes nothing: the model
+ignores padding values, batch order and earlier calls, the last also in train mode with the same
+dropout masks; train_step's optimizer sees the clipped gradient of this batch's masked loss and
+nothing older, computed by a twin that draws the same dropout masks), training (500 steps,
+final-answer MSE below 0.01 on 512 held-out sequences).
 """
 
 from __future__ import annotations
 
 import copy
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -187,7 +191,32 @@ def _real(values: Any, lengths: Any) -> Any:
     return values.detach()[oracle_mask(lengths, values.shape[1]).to(values.device)]
 
 
+@contextmanager
+def _mode(model: Any, training: bool) -> Iterator[None]:
+    """``model`` in train or eval mode inside the block, in its former mode after it."""
+    was_training = model.training
+    model.train(training)
+    try:
+        yield
+    finally:
+        model.train(was_training)
+
+
+def _same_rng_twice(model: Any, x: Any, lengths: Any) -> tuple[Any, Any]:
+    """Two calls of ``model`` on the same batch, each from the same RNG state (same dropout)."""
+    import torch
+
+    state = torch.get_rng_state()
+    outs = []
+    with torch.random.fork_rng(devices=[]), torch.no_grad():
+        for _ in range(2):
+            torch.set_rng_state(state)
+            outs.append(model(x, lengths))  # (N, T)
+    return outs[0], outs[1]
+
+
 def _model_probes(ctx: CheckContext, learner: dict[str, Any]) -> None:
+    """Forward probes in eval mode, so that dropout in a correct model changes nothing."""
     import torch
 
     ctx.layer("probes")
@@ -195,14 +224,29 @@ def _model_probes(ctx: CheckContext, learner: dict[str, Any]) -> None:
     model = learner["AddingLSTM"](16)
     rng = np.random.default_rng(ctx.seed + 2)
     x_np, y_np, lengths_np = adding_batch(6, 20, rng, lengths=[20, 13, 5, 17, 1, 9])
+    x, lengths, _ = _tensors(x_np, y_np, lengths_np)
+    for training in (False, True):  # a state kept only in train mode is a bug too
+        with _mode(model, training):
+            out, again = _same_rng_twice(model, x, lengths)
+        if not torch.allclose(_real(again, lengths), _real(out, lengths), rtol=1e-5, atol=1e-6):
+            ctx.fail("calling your model twice on the same batch gives different outputs"
+                     f"{' in train mode' if training else ''} (dropout, if any, drawing the "
+                     "same masks both times): does it keep its hidden state between calls? "
+                     "Each batch holds new sequences, so start from a zero state every time "
+                     "(do not store h and c on self)")
+    with _mode(model, False):
+        _padding_and_order_probes(ctx, learner, model, rng, (x_np, y_np, lengths_np))
+
+
+def _padding_and_order_probes(ctx: CheckContext, learner: dict[str, Any], model: Any,
+                              rng: np.random.Generator,
+                              batch: tuple[np.ndarray, np.ndarray, np.ndarray]) -> None:
+    import torch
+
+    x_np, y_np, lengths_np = batch
     x, lengths, y = _tensors(x_np, y_np, lengths_np)
     with torch.no_grad():
         out = model(x, lengths)  # (N, T)
-        again = model(x, lengths)
-    if not torch.allclose(_real(again, lengths), _real(out, lengths), rtol=1e-5, atol=1e-6):
-        ctx.fail("calling your model twice on the same batch gives different outputs: does it "
-                 "keep its hidden state between calls? Each batch holds new sequences, so start "
-                 "from a zero state every time (do not store h and c on self)")
     x2_np, y2_np = _with_pads(x_np, y_np, lengths_np, rng)
     x2, _, y2 = _tensors(x2_np, y2_np, lengths_np)
     with torch.no_grad():
@@ -257,10 +301,14 @@ def _train_step_probe(ctx: CheckContext, learner: dict[str, Any]) -> None:
     x_np, y_np = _with_pads(x_np, y_np, lengths_np, rng)
     x, lengths, y = _tensors(x_np, y_np, lengths_np)
     params = list(model.parameters())
+    model.train()
+    rng_state = torch.get_rng_state()  # the twins and train_step draw the same dropout masks
 
     def fresh_gradient(loss_fn: Any) -> tuple[Any, Any]:
         twin = copy.deepcopy(model)
-        out = twin(x, lengths)
+        with torch.random.fork_rng(devices=[]):
+            torch.set_rng_state(rng_state)
+            out = twin(x, lengths)
         loss = loss_fn(out, y)
         loss.backward()
         return _flat([p.grad if p.grad is not None else torch.zeros_like(p)
@@ -283,7 +331,9 @@ def _train_step_probe(ctx: CheckContext, learner: dict[str, Any]) -> None:
         return inner_step(*args, **kwargs)
 
     optimizer.step = watched_step  # type: ignore[method-assign]
-    returned = learner["train_step"](model, optimizer, x, lengths, y, max_norm=max_norm)
+    with torch.random.fork_rng(devices=[]):
+        torch.set_rng_state(rng_state)
+        returned = learner["train_step"](model, optimizer, x, lengths, y, max_norm=max_norm)
     if len(seen) != 1:
         ctx.fail(f"`train_step` called optimizer.step() {len(seen)} times; call it once")
     if all(g is None for g in seen[0]) or all(not bool(g.any()) for g in seen[0]

@@ -5,12 +5,15 @@ values (the answer-only loss against F.cross_entropy in float64, with the known 
 named; greedy decoding against the check's own on a fresh model), gradients of the loss,
 probes on a fresh model (sequences in a batch stay independent; positions are distinguishable;
 causality), training (8-digit reversal on ``ctx.torch_device()``: exact match >= 0.98 after a
-fixed budget), and the causal probe again on the trained model.
+fixed budget), and the probes again on the trained model; when exact match falls short they run
+before the verdict, so a leak learned in training is named as one, and a low training loss with a
+low exact match is reported as training and generation disagreeing.
 """
 
 from __future__ import annotations
 
 import math
+from typing import NoReturn
 
 from checklib import CheckContext, CheckFailure, Fingerprint, assert_close, require_callable
 from checklib.gradients import assert_gradient_close
@@ -172,7 +175,7 @@ def _check_loss_gradient(reversal_loss, gen) -> None:
     assert_gradient_close(mine.grad, ref.grad, "the gradient of the loss")
 
 
-def _probes(ctx: CheckContext, model, when: str) -> None:
+def _probes(ctx: CheckContext, model, when: str, trained: bool = False) -> None:
     import torch
 
     model.eval()
@@ -192,14 +195,34 @@ def _probes(ctx: CheckContext, model, when: str) -> None:
         ctx.fail(f"{when}, on a sequence of 16 identical tokens your model gives the same "
                  "logits at every position: it cannot tell positions apart. Add a positional "
                  "encoding to the token embeddings (without one, reversing is impossible)")
-    for position in (5, 12):
-        causal_probe(model, idx, position, lambda s: (s + 1) % 10, what=f"{when}, your model")
+    try:
+        for position in (5, 12):
+            causal_probe(model, idx, position, lambda s: (s + 1) % 10, what=f"{when}, your model")
+    except CheckFailure as failure:
+        if not trained:
+            raise
+        raise CheckFailure(f"{failure.message}. Before training it passed this probe, so "
+                           "training opened a path to later tokens: look for anything that "
+                           "mixes positions outside the masked attention (torch.roll, a shift, "
+                           "a convolution padded on the right, a mean or cumsum over time), "
+                           "even if its weights start at zero", "probes") from None
 
 
 def _exact_match(model, seqs) -> float:
     model.eval()
     got = _greedy(model, seqs[:, :N_DIGITS + 1], N_DIGITS)  # (n, 8)
     return float((got == seqs[:, N_DIGITS + 1:]).all(dim=1).float().mean())
+
+
+def _teacher_forced_match(model, seqs) -> float:
+    """Share of sequences whose every answer digit is the argmax given the TRUE prefix."""
+    import torch
+
+    model.eval()
+    with torch.no_grad():
+        logits = model(seqs[:, :-1])  # (n, 16, V)
+    got = logits[:, -N_DIGITS:].argmax(dim=-1)  # (n, 8)
+    return float((got == seqs[:, -N_DIGITS:]).all(dim=1).float().mean())
 
 
 def _train(ctx: CheckContext, model, reversal_loss) -> float:
@@ -229,17 +252,44 @@ def _train(ctx: CheckContext, model, reversal_loss) -> float:
     match = _exact_match(model, seqs)
     ctx.metric("exact_match", match)
     if match < THRESHOLD:
-        why = ("The loss is still far from 0 (guessing a digit costs ln 10 = 2.30): the model "
-               "cannot find which input digit comes next. Are the positional encodings added, "
-               "and not drowned (multiplying nn.Embedding outputs by sqrt(d_model) makes tokens "
-               "~8x louder than positions)? Does every block keep its residual connections?"
-               if final > 1.0 else
-               "The loss fell but not far enough: compare your blocks with the lesson (norms, "
-               "residual connections, the MLP) and check that dropout, if any, is small")
-        ctx.fail(f"after {STEPS} training steps your model reverses {match:.1%} of {N_EVAL} "
-                 f"held-out sequences exactly (needs {THRESHOLD:.0%}; the reference reaches "
-                 f"100%); mean loss of the last 10 steps {final:.3f}. {why}")
+        _explain_low_match(ctx, model, seqs, match, final)
     return match
+
+
+def _explain_low_match(ctx: CheckContext, model, seqs, match: float,
+                       final: float) -> NoReturn:
+    """Fail with the likeliest reason for a low exact match; a learned leak fails as a probe."""
+    ctx.layer("probes")
+    _probes(ctx, model, "after training", trained=True)
+    ctx.layer("training")
+    forced = _teacher_forced_match(model, seqs)
+    ctx.metric("teacher_forced_match", forced)
+    head = (f"after {STEPS} training steps the mean loss of the last 10 steps is {final:.3f}, "
+            f"yet generating one token at a time your model reverses only {match:.1%} of "
+            f"{N_EVAL} held-out sequences (needs {THRESHOLD:.0%}): training and generation "
+            "disagree")
+    if forced - match > 0.1:
+        ctx.fail(f"{head}. Shown the true digits so far, it predicts every answer digit of "
+                 f"{forced:.1%} of them; a causal model predicts the same either way. Either it "
+                 "sees later tokens (a path to the future that the probes on a few positions "
+                 "missed), or its forward pass computes something else on the shorter inputs "
+                 "generation feeds it (positions counted from the end, padding to max_len)")
+    if final < 0.05 and match < 0.5:
+        ctx.fail(f"{head}. In eval mode, even shown the true digits so far, it gets every answer "
+                 f"digit of only {forced:.1%} of them, so the model behaves differently in "
+                 "train mode: a path to later tokens used only when self.training (training "
+                 "then sees the answer), or dropout or another layer that changes the "
+                 "computation between model.train() and model.eval()")
+    why = ("The loss is still far from 0 (guessing a digit costs ln 10 = 2.30): the model "
+           "cannot find which input digit comes next. Are the positional encodings added, "
+           "and not drowned (multiplying nn.Embedding outputs by sqrt(d_model) makes tokens "
+           "~8x louder than positions)? Does every block keep its residual connections?"
+           if final > 1.0 else
+           "The loss fell but not far enough: compare your blocks with the lesson (norms, "
+           "residual connections, the MLP) and check that dropout, if any, is small")
+    ctx.fail(f"after {STEPS} training steps your model reverses {match:.1%} of {N_EVAL} "
+             f"held-out sequences exactly (needs {THRESHOLD:.0%}; the reference reaches "
+             f"100%); mean loss of the last 10 steps {final:.3f}. {why}")
 
 
 def run(ctx: CheckContext) -> None:
@@ -275,6 +325,6 @@ def run(ctx: CheckContext) -> None:
         _train(ctx, model, reversal_loss)
 
         ctx.layer("probes")
-        _probes(ctx, model, "after training")
+        _probes(ctx, model, "after training", trained=True)
     ctx.log(f"reversal learned: exact match {ctx.metrics['exact_match']:.3f}, "
             f"ln 10 = {math.log(10):.2f} is the loss of guessing")

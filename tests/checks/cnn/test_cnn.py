@@ -38,20 +38,29 @@ BUGS = [
     ("digits_cnn", "bug_softmax_before_ce", "training", ["1.4612", "remove the softmax"]),
     ("digits_cnn", "bug_nll_on_logits", "training", ["went negative", "cross_entropy"]),
     ("digits_cnn", "bug_train_signature", "training", ["calling `train` failed", "signature"]),
+    ("digits_cnn", "bug_eval_mode_over_budget", "training",
+     ["more than 1,000 optimisation steps", "optimizer.step() calls", "the budget is 1,000"]),
+    ("digits_cnn", "bug_manual_updates_over_budget", "training",
+     ["more than 1,000 optimisation steps", "forward passes with gradients on"]),
     ("translation_invariance", "bug_mlp", "probes", ["no convolution", "0.25"]),
     ("translation_invariance", "bug_flatten", "probes", ["wider canvas", "flatten", "Evidence"]),
     ("translation_invariance", "bug_view_flatten", "probes", ["wider canvas", "pool"]),
-    ("translation_invariance", "bug_partial_pool", "probes", ["changes your model's output"]),
+    ("translation_invariance", "bug_partial_pool", "probes",
+     ["changes your model's output", "32 x 1 x 2 = 64", "1x2 positions"]),
     ("translation_invariance", "bug_tiny_receptive_field", "training",
      ["sees only 1x1 pixels", "below 0.9"]),
     ("translation_invariance", "bug_single_conv_mean", "training", ["sees only 3x3 pixels"]),
     ("translation_invariance", "bug_no_num_classes", "contract",
      ["calling `build_model` failed", "signature"]),
+    ("translation_invariance", "bug_coordinate_channel", "probes",
+     ["changes your model's output", "the input of `model.conv1` (Conv2d)", "coordinate"]),
 ]
+# Words a variant's message must NOT contain: a model without a flatten is not told about one.
+ABSENT = {"bug_coordinate_channel": ["flatten"]}
 # Variants that train a model for a few seconds run with -m slow; each exercise keeps at least
 # three variants in the default run.
 SLOW_BUGS = {"bug_softmax_before_ce", "bug_nll_on_logits", "bug_view_flatten",
-             "bug_single_conv_mean"}
+             "bug_single_conv_mean", "bug_eval_mode_over_budget", "bug_manual_updates_over_budget"}
 
 EXERCISES = ["conv_pool", "digits_cnn", "translation_invariance"]
 
@@ -111,6 +120,8 @@ def test_bug_is_named(exercise: str, name: str, layer: str, words: list[str]) ->
     assert verdict.layer == layer, (verdict.layer, verdict.message)
     for word in words:
         assert word in verdict.message, (word, verdict.message)
+    for word in ABSENT.get(name, []):
+        assert word not in verdict.message.lower(), (word, verdict.message)
 
 
 def test_every_variant_file_is_tested() -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from harness import run_check, run_reference, run_stub
+from harness import module, run_check, run_reference, run_stub
 
 MODULE = "sequences"
 VARIANTS = Path(__file__).parent / "variants"
@@ -36,6 +36,7 @@ ADDING_BUGS = {
     "bug_no_total_length": ("contract", ["total_length"]),
     "bug_stateful_model": ("probes", ["hidden state between calls"]),
     "bug_stateful_not_detached": ("probes", ["hidden state between calls"]),
+    "bug_stateful_train_mode_only": ("probes", ["in train mode", "hidden state between calls"]),
     "bug_bidirectional": ("probes", ["padding values change"]),
     "bug_sorted_not_restored": ("probes", ["reordering the sequences", "enforce_sorted=False"]),
     "bug_no_clipping": ("probes", ["not clipped", "clip_grad_norm_"]),
@@ -111,6 +112,13 @@ def test_lstm_adding_packed_alternative_passes() -> None:
     assert verdict.passed, (verdict.layer, verdict.message, verdict.traceback)
 
 
+def test_lstm_adding_dropout_passes() -> None:
+    """A correct model with nn.Dropout: the probes run it in eval mode, and the train-step
+    probe's twin draws the same dropout masks as the learner's train_step."""
+    verdict = run_check(MODULE, "lstm_adding", VARIANTS / "lstm_adding" / "ok_dropout.py")
+    assert verdict.passed, (verdict.layer, verdict.message, verdict.traceback)
+
+
 def test_lstm_adding_stub_fails_cleanly() -> None:
     verdict = run_stub(MODULE, "lstm_adding")
     assert not verdict.passed
@@ -131,7 +139,20 @@ def test_lstm_adding_training_bug_fails(name: str) -> None:
     _assert_fails("lstm_adding", name, layer, words)
 
 
+CORRECT_VARIANTS = {("lstm_cell", "alt_separate_gates"), ("lstm_adding", "alt_packed"),
+                    ("lstm_adding", "ok_dropout")}
+
+
 def test_every_variant_is_tested() -> None:
     listed = {**CELL_BUGS, **ADDING_BUGS, **SLOW_ADDING_BUGS}
     on_disk = {p.stem for p in VARIANTS.glob("*/bug_*.py")}
     assert on_disk == set(listed)
+    others = {(p.parent.name, p.stem) for p in VARIANTS.glob("*/*.py")
+              if not p.stem.startswith("bug_")}
+    assert others == CORRECT_VARIANTS
+    # Each check ships with at least three buggy variants, caught in the default (fast) run.
+    fast = {"lstm_cell": CELL_BUGS, "lstm_adding": ADDING_BUGS}
+    assert set(fast) == {e.id for e in module(MODULE).exercises}
+    for exercise, bugs in fast.items():
+        on_disk_here = {p.stem for p in (VARIANTS / exercise).glob("bug_*.py")}
+        assert len(set(bugs) & on_disk_here) >= 3, exercise

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from harness import run_check, run_reference, run_stub
+from harness import module, run_check, run_reference, run_stub
 
 MODULE = "transformers"
 VARIANTS = Path(__file__).parent / "variants"
@@ -40,6 +40,12 @@ BUGS = [
 ]
 SLOW_BUGS = [
     ("tiny_decoder", "bug_scaled_embeddings.py", "training", "held-out sequences exactly"),
+    ("tiny_decoder", "bug_leak_learned.py", "probes",
+     "after training, your model looks into the future"),
+    ("tiny_decoder", "bug_leak_train_mode_only.py", "training",
+     "differently in train mode"),
+    ("tiny_decoder", "bug_positions_from_end.py", "training",
+     "training and generation disagree"),
 ]
 OK_VARIANTS = [
     ("attention", "ok_einsum_additive_mask.py"),
@@ -119,3 +125,6 @@ def test_every_variant_is_listed() -> None:
     listed = {(e, n) for e, n, *_ in BUGS + SLOW_BUGS} | set(OK_VARIANTS + SLOW_OK_VARIANTS)
     on_disk = {(p.parent.name, p.name) for p in VARIANTS.glob("*/*.py")}
     assert on_disk == listed
+    # Each check ships with at least three buggy variants, caught in the default (fast) run.
+    for exercise in (e.id for e in module(MODULE).exercises):
+        assert sum(1 for e, n, *_ in BUGS if e == exercise and n.startswith("bug_")) >= 3, exercise
