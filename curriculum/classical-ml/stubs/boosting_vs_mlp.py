@@ -42,13 +42,13 @@ def cv_accuracy(
     raise NotImplementedError("cv_accuracy: k-fold accuracies of model_factory() on X, y")
 
 
-def choose_model(
-    hgb_scores: Sequence[float], mlp_scores: Sequence[float], margin: float = 0.01
-) -> str:
-    """Your verdict from the fold accuracies of the two models, as one of three strings:
+def choose_model(hgb_scores: Sequence[float], mlp_scores: Sequence[float]) -> str:
+    """Your verdict from the two models' accuracies on the SAME folds (one score per fold).
 
-    'hgb' if the boosted trees' MEAN accuracy beats the MLP's by more than `margin`,
-    'mlp' if the MLP's mean beats the trees' by more than `margin`, and 'tie' otherwise.
+    The scores may arrive as lists: make them NumPy arrays first.
+    d = hgb_scores - mlp_scores, fold by fold; gap = mean(d); spread = std(d, ddof=1).
+    'hgb' if gap > spread, 'mlp' if gap < -spread, and 'tie' otherwise: a gap smaller than
+    the fold-to-fold spread of the differences is noise, not a winner.
     """
     # TODO
-    raise NotImplementedError("choose_model: compare the mean accuracies")
+    raise NotImplementedError("choose_model: compare the mean gap with the spread")

@@ -42,6 +42,8 @@ OK_VARIANTS = [
     pytest.param("model_selection", "ok_normal_equations.py", id="model_selection-normal_eq"),
     pytest.param("boosting_vs_mlp", "ok_manual_loop.py", id="boosting_vs_mlp-manual_loop",
                  marks=pytest.mark.slow),
+    pytest.param("boosting_vs_mlp", "ok_spread_floor.py", id="boosting_vs_mlp-spread_floor",
+                 marks=pytest.mark.slow),
 ]
 
 
@@ -76,7 +78,9 @@ BUGS = [
     ("boosting_vs_mlp", "plain_kfold", "values", ["plain KFold", "StratifiedKFold"]),
     ("boosting_vs_mlp", "verdict_inverted", "values", ["contradicts the numbers"]),
     ("boosting_vs_mlp", "verdict_best_fold", "values", ["MEAN fold accuracies"]),
-    ("boosting_vs_mlp", "verdict_fixed_margin", "values", ["`margin` argument"]),
+    ("boosting_vs_mlp", "verdict_fixed_margin", "values", ["spread", "fixed margin"]),
+    ("boosting_vs_mlp", "verdict_unpaired_spread", "values",
+     ["per-fold differences", "paired differences"]),
     ("boosting_vs_mlp", "weak_hgb", "training", ["HistGradientBoosting reaches", "0.95"]),
     ("boosting_vs_mlp", "unseeded_models", "contract", ["random_state=seed"]),
 ]

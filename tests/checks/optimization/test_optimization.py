@@ -71,7 +71,8 @@ BUGS = [
     ("init_schedule_overfit", "bug_warmup_boundary", "values", ["off by one", "warmup"]),
     ("init_schedule_overfit", "bug_warmup_from_zero", "values", ["starts at lr 0"]),
     ("init_schedule_overfit", "bug_cosine_short", "values", ["never reaches min_lr"]),
-    ("init_schedule_overfit", "bug_no_zero_grad", "probes", ["zero_grad"]),
+    ("init_schedule_overfit", "bug_no_zero_grad", "probes", ["zero_grad", "piling up"]),
+    ("init_schedule_overfit", "bug_no_zero_grad_clipped", "probes", ["zero_grad", "piling up"]),
     ("init_schedule_overfit", "bug_lr_after_step", "probes", ["before optimizer.step()"]),
     ("init_schedule_overfit", "bug_loss_tensors", "probes", ["loss.item()"]),
     ("grad_accumulation", "bug_not_divided", "values", ["not scaled", "divided by"]),
@@ -96,9 +97,23 @@ def test_buggy_variant_is_named(exercise: str, variant: str, layer: str, words: 
         assert word in verdict.message, (word, verdict.message)
 
 
+# Correct solutions written differently from the reference: a check must not reject them.
+OK_VARIANTS = sorted(VARIANTS.glob("*/ok_*.py"))
+
+
+@pytest.mark.parametrize("path", OK_VARIANTS,
+                         ids=[f"{p.parent.name}-{p.stem}" for p in OK_VARIANTS])
+def test_correct_variant_passes(path: Path) -> None:
+    verdict = run_check(MODULE, path.parent.name, path)
+    assert verdict.layer != "internal", verdict.message
+    assert verdict.passed, (path.name, verdict.layer, verdict.message)
+
+
 def test_every_variant_file_is_listed() -> None:
     listed = {(e, v) for e, v, _, _ in BUGS}
     on_disk = {(p.parent.name, p.stem) for p in VARIANTS.glob("*/bug_*.py")}
     assert on_disk == listed
+    assert {p.name for p in VARIANTS.glob("*/*.py")} <= {f"{v}.py" for _, v in listed} | {
+        p.name for p in OK_VARIANTS}
     for exercise in EXERCISES:
         assert sum(e == exercise for e, _ in listed) >= 3

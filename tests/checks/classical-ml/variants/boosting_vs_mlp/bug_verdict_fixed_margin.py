@@ -1,4 +1,5 @@
-"""Buggy variant: the verdict ignores the margin argument."""
+"""Buggy variant: the old rule, a winner whenever the means differ by more than a fixed
+0.01, however much the folds disagree."""
 
 from __future__ import annotations
 
@@ -43,8 +44,8 @@ def choose_model(
 ) -> str:
     """'hgb' or 'mlp' if its mean accuracy is ahead by more than `margin`, else 'tie'."""
     gap = float(np.mean(hgb_scores)) - float(np.mean(mlp_scores))
-    if gap > 0.01:
+    if gap > margin:
         return "hgb"
-    if gap < -0.01:
+    if gap < -margin:
         return "mlp"
     return "tie"
