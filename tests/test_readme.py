@@ -27,16 +27,60 @@ def test_ci_runs_the_readme_test_command():
     assert lines[-1].strip() == "make test"
 
 
-def test_command_table_matches_the_cli():
+def _command_rows() -> dict[str, str]:
+    """The README's command table: ``{"init": " [DIR]` | create your workspace ...", ...}``."""
+    rows = {}
+    for line in section("Commands").splitlines():
+        found = re.match(r"^\| `dlpath ([a-z]+(?: [a-z]+)*)(.*)$", line)
+        if found:
+            rows[found[1]] = found[2]
+    return rows
+
+
+def _commands() -> dict[str, object]:
+    """Every leaf command of the real CLI, by its name after ``dlpath``."""
     from typer.main import get_command
 
     from dlpath.cli import app
 
-    group = get_command(app)
-    registered = set()
-    for name, command in group.commands.items():  # type: ignore[attr-defined]
+    found = {}
+
+    def walk(command: object, prefix: str) -> None:
         subcommands = getattr(command, "commands", None)
-        registered |= {f"{name} {sub}" for sub in subcommands} if subcommands else {name}
-    documented = set(re.findall(r"^\| `dlpath ([a-z]+(?: [a-z]+)?)", section("Commands"), re.M))
-    documented = {d if d.split()[0] in {"curriculum"} else d.split()[0] for d in documented}
-    assert documented == registered
+        if subcommands:
+            for sub_name, sub in subcommands.items():
+                walk(sub, f"{prefix} {sub_name}".strip())
+        else:
+            found[prefix] = command
+
+    walk(get_command(app), "")
+    return found
+
+
+def test_command_table_matches_the_cli():
+    """The rows are the real commands; each row's UPPER-CASE arguments and backticked
+    ``--options`` are real parameters of its command (``A|B`` names one argument that takes
+    either, so that argument's help must mention both)."""
+    commands = _commands()
+    rows = _command_rows()
+    assert set(rows) == set(commands)
+    for name, row in rows.items():
+        params = commands[name].params  # type: ignore[attr-defined]
+        arguments = [p for p in params if p.param_type_name == "argument"]
+        options = {
+            opt
+            for p in params
+            if p.param_type_name == "option"
+            for opt in (*p.opts, *p.secondary_opts)
+        }
+        usage, description = row.split("`", 1)  # the first cell's rest, and the row's rest
+        for written in re.findall(r"[A-Z][A-Z_]*(?:\\?\|[A-Z][A-Z_]*)*", usage):
+            choices = written.replace("\\", "").lower().split("|")
+            assert any(
+                "|".join(choices) in {argument.name, (argument.metavar or "").lower()}
+                or (len(choices) > 1 and all(c in (argument.help or "").lower() for c in choices))
+                for argument in arguments
+            ), f"`dlpath {name}`: README argument {written} is not one of its arguments"
+        for span in re.findall(r"`([^`]*)`", description):
+            for option in re.findall(r"(?<![\w-])--[a-z][a-z-]*", span):
+                assert option in options, f"`dlpath {name}`: README option {option} does not exist"

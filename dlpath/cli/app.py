@@ -15,7 +15,13 @@ from dlpath.errors import DlpathError
 app = typer.Typer(
     name="dlpath",
     help="A terminal tutor from 'I know some Python' to building, debugging and shipping "
-    "deep-learning systems.\n\nStart with `dlpath start`, or `dlpath init` then `dlpath check`.",
+    "deep-learning systems.\n\nStart with `dlpath start`, or `dlpath init` then `dlpath check`."
+    "\n\nExamples:\n\n"
+    "\b\n"
+    "dlpath start                      # the tutor\n"
+    "dlpath init && dlpath check       # work in your own editor\n"
+    "dlpath list --track cv-engineer   # one role's modules\n"
+    "dlpath doctor                     # versions, device, where your data lives",
     no_args_is_help=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # plain help: rendering it with rich costs more than importing typer

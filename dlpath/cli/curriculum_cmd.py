@@ -12,7 +12,12 @@ from dlpath.cli import context
 from dlpath.cli.app import app
 
 curriculum_app = typer.Typer(
-    help="Work with curricula: validate the bundled one or a pack.", no_args_is_help=True
+    help="Work with curricula: validate the bundled one or a pack.\n\n"
+    "Examples:\n\n"
+    "\b\n"
+    "dlpath curriculum validate\n"
+    "dlpath curriculum validate ./my-pack/curriculum --stats",
+    no_args_is_help=True,
 )
 app.add_typer(curriculum_app, name="curriculum")
 
@@ -30,6 +35,7 @@ def validate(
     directory: Annotated[
         Path | None,
         typer.Argument(
+            metavar="DIR",
             help="A curriculum folder (holding path.yaml); default: the bundled one.",
             show_default=False,
         ),

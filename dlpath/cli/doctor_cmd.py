@@ -14,6 +14,14 @@ from dlpath.cli import context
 from dlpath.cli.app import app
 
 
+def check_threads() -> int | str:
+    """The CPU threads a check trains on: what the check runner gives its child process."""
+    from dlpath.engine.runner import CheckRunner
+
+    threads = CheckRunner()._env()["OMP_NUM_THREADS"]  # the runner's rule, not a copy of it
+    return int(threads) if threads.isdigit() else threads
+
+
 def device_report(preference: str) -> dict[str, Any]:
     """What torch sees, and the device dlpath picks (CUDA, then MPS, then CPU for ``auto``)."""
     try:
@@ -26,7 +34,7 @@ def device_report(preference: str) -> dict[str, Any]:
         }
     info: dict[str, Any] = {
         "torch": torch.__version__,
-        "threads": torch.get_num_threads(),
+        "threads": check_threads(),
         "cuda": torch.cuda.is_available(),
         "mps": False,
     }
@@ -104,7 +112,8 @@ def _print(report: dict[str, Any]) -> None:
     elif device == "mps":
         device_text = "Apple MPS"
     elif device == "cpu":
-        device_text = f"CPU, {report['threads']} threads"
+        threads = report["threads"]
+        device_text = f"CPU, {threads} thread{'' if threads == 1 else 's'} per check"
     else:
         device_text = "[red]none[/]"
     rows = [
@@ -113,6 +122,7 @@ def _print(report: dict[str, Any]) -> None:
         ("torch", report.get("torch") or "[red]missing[/]"),
         ("Device", f"{device_text} [dim](preference: {report['device_preference']})[/]"),
         ("Data folder", report["data_folder"]),
+        ("Progress", report["progress_db"]),
         ("Workspace", report["workspace"] or "[yellow]none yet: run `dlpath init`[/]"),
         ("Curriculum", f"{report['curriculum']}: {report['curriculum_status']}"),
     ]

@@ -16,7 +16,9 @@ def init(
     directory: Annotated[
         Path | None,
         typer.Argument(
-            help="Where to create the workspace (default: the configured one, or "
+            metavar="DIR",
+            help="Where to create the workspace (default: --workspace, $DLPATH_WORKSPACE, the "
+            "workspace around the current folder, the configured one, or "
             "<data folder>/workspace).",
             show_default=False,
         ),
@@ -33,14 +35,12 @@ def init(
     dlpath init ~/dl-exercises
     """
     from dlpath.paths import default_workspace_dir
-    from dlpath.workspace import Workspace
+    from dlpath.workspace import Workspace, init_root
 
     curriculum = context.curriculum()
     with context.store() as store:
-        root = (
-            directory
-            or context.state.workspace
-            or Path(store.setting("workspace") or default_workspace_dir())
+        root = directory or init_root(
+            context.state.workspace, store.setting("workspace"), default_workspace_dir()
         )
         workspace, report = Workspace.create(root, curriculum)
         store.set_setting("workspace", str(workspace.root))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from dlpath.curriculum.model import (
@@ -33,21 +33,35 @@ def _schema_problems(source: YamlSource, schema_name: str) -> list[str]:
     from jsonschema.exceptions import best_match
 
     validator = Draft202012Validator(_schema(schema_name))
+    try:
+        errors = sorted(validator.iter_errors(source.data), key=_path_order)
+    except RecursionError:
+        return [f"{source.path}: nested too deeply to validate"]
     problems = []
-    for error in sorted(validator.iter_errors(source.data), key=lambda e: list(e.absolute_path)):
+    for error in errors:
         if error.validator in ("allOf", "anyOf", "oneOf") and error.context:
             error = best_match(error.context)
         where = tuple(error.absolute_path)
         if error.validator == "additionalProperties":
-            extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+            extra = sorted(set(error.instance) - set(error.schema.get("properties", {})), key=str)
             for key in extra:
                 problems.append(source.problem((*where, key), "unknown key"))
             continue
         if error.validator == "required":
             problems.append(source.problem(where, error.message.replace("'", "`", 2)))
             continue
-        problems.append(source.problem(where, error.message))
+        problems.append(source.problem(where, _shorten(error.message)))
     return problems
+
+
+def _path_order(error: Any) -> list[tuple[bool, Any]]:
+    """Sort errors by where they are; text keys and list indices never meet in one comparison."""
+    return [(isinstance(part, str), part) for part in error.absolute_path]
+
+
+def _shorten(message: str, limit: int = 240) -> str:
+    """A schema message quotes the offending value, which may be a whole list: keep it short."""
+    return message if len(message) <= limit else message[: limit - 1] + "…"
 
 
 def load_curriculum(directory: Path | None = None, checks: Path | None = None) -> Curriculum:
@@ -94,6 +108,7 @@ def load_curriculum(directory: Path | None = None, checks: Path | None = None) -
                 problems.append(path_source.problem(where, f"unknown module `{module_id}`"))
         if raw["id"] in [t.id for t in tracks]:
             problems.append(path_source.problem(("tracks", index, "id"), "duplicate track id"))
+        problems += _track_gaps(path_source, index, raw["modules"], modules)
         tracks.append(Track(raw["id"], raw["title"], raw["summary"], tuple(raw["modules"])))
     if problems:
         raise CurriculumError(problems)
@@ -127,7 +142,7 @@ def _load_module(module_file: Path, expected_id: str, checks: Path) -> Module:
 
     lessons = []
     for index, raw in enumerate(data["lessons"]):
-        problems += _missing_file(source, ("lessons", index, "file"), folder / raw["file"])
+        problems += _file_problems(source, ("lessons", index, "file"), folder, raw["file"])
         lessons.append(Lesson(raw["id"], raw["title"], folder / raw["file"]))
     problems += _duplicate_ids(source, "lessons", data["lessons"])
 
@@ -164,14 +179,21 @@ def _load_module(module_file: Path, expected_id: str, checks: Path) -> Module:
     for index, raw in enumerate(data["exercises"]):
         where = ("exercises", index)
         stub, solution = folder / raw["stub"], folder / raw["solution"]
-        problems += _missing_file(source, (*where, "stub"), stub)
-        problems += _missing_file(source, (*where, "solution"), solution)
-        if solution.name != stub.name or solution.parent.name != "solutions":
+        # The learner's copy is exercises/<module>/<exercise id>.py, named after the stub.
+        file_name = f"{raw['id']}.py"
+        problems += _file_problems(source, (*where, "stub"), folder, raw["stub"])
+        if stub.name != file_name:
+            problems.append(
+                source.problem((*where, "stub"), f"must be named {file_name} (the exercise id)")
+            )
+        if PurePosixPath(raw["solution"]) != PurePosixPath("solutions", file_name):
             problems.append(
                 source.problem(
-                    (*where, "solution"), f"must be solutions/{stub.name} (the stub's file name)"
+                    (*where, "solution"), f"must be solutions/{file_name} (the stub's file name)"
                 )
             )
+        else:
+            problems += _file_problems(source, (*where, "solution"), folder, raw["solution"])
         check_file = checks / f"{raw['check']}.py"
         if not check_file.is_file():
             problems.append(source.problem((*where, "check"), f"no check at {check_file}"))
@@ -211,8 +233,32 @@ def _load_module(module_file: Path, expected_id: str, checks: Path) -> Module:
 _SOURCES: dict[str, YamlSource] = {}
 
 
-def _missing_file(source: YamlSource, where: tuple[str | int, ...], path: Path) -> list[str]:
-    return [] if path.is_file() else [source.problem(where, f"file not found: {path}")]
+def _file_problems(
+    source: YamlSource, where: tuple[str | int, ...], folder: Path, relative: str
+) -> list[str]:
+    """A file named in a module.yaml must lie inside the module folder, exist, and be UTF-8."""
+    if PurePosixPath(relative).is_absolute() or PureWindowsPath(relative).is_absolute():
+        return [source.problem(where, f"`{relative}` must be relative to the module folder")]
+    path = folder / relative
+    depth = 0
+    for part in PurePosixPath(relative).parts:
+        depth += -1 if part == ".." else 0 if part == "." else 1
+        if depth < 0:
+            break
+    if depth < 0 or not path.resolve().is_relative_to(folder.resolve()):
+        return [source.problem(where, f"`{relative}` leads out of the module folder")]
+    if not path.is_file():
+        return [source.problem(where, f"file not found: {path}")]
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return [source.problem(where, f"cannot read {path}: {exc.strerror or exc}")]
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        return [source.problem(where, f"not UTF-8 text: {path} (line {line})")]
+    return []
 
 
 def _duplicate_ids(source: YamlSource, key: str, items: list[dict[str, Any]]) -> list[str]:
@@ -263,6 +309,26 @@ def _cross_module_problems(path_source: YamlSource, modules: list[Module]) -> li
                     )
                 )
             seen.setdefault(ex.id, module.id)
+    return problems
+
+
+def _track_gaps(
+    path_source: YamlSource, index: int, track_modules: list[str], modules: list[Module]
+) -> list[str]:
+    """A track must hold the prerequisites of every module it holds."""
+    problems = []
+    chosen, known = set(track_modules), {m.id for m in modules}
+    for module in modules:
+        if module.id not in chosen:
+            continue
+        for prereq in module.prerequisites:
+            if prereq in known and prereq not in chosen:  # an unknown one is reported already
+                problems.append(
+                    path_source.problem(
+                        ("tracks", index, "modules"),
+                        f"`{module.id}` needs `{prereq}`, which this track leaves out",
+                    )
+                )
     return problems
 
 

@@ -2,7 +2,9 @@
 
 Every write is one short ``BEGIN IMMEDIATE`` transaction in WAL mode, so a ``kill -9`` leaves the
 last committed state and two dlpath processes (the TUI and ``dlpath check``, say) wait for each
-other instead of failing. A file that is not a readable database is moved aside, never emptied.
+other instead of failing. A file that is not a readable database is moved aside, never emptied;
+any other failure (read-only, disk full, I/O) is a one-line ProgressStoreError that leaves the
+file alone.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import json
 import sqlite3
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -78,15 +80,25 @@ class ProgressStore:
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """One atomic write: the lock is taken up front so concurrent writers queue."""
+        """One atomic write: the lock is taken up front so concurrent writers queue.
+
+        A write the database refuses (read-only, disk full, an I/O error, a lock held too long)
+        is a one-line ProgressStoreError; nothing is half written.
+        """
         db = self.connection
-        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise _cannot(self.path, "save your progress", exc) from None
         try:
             yield db
+            db.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            _rollback(db)
+            raise _cannot(self.path, "save your progress", exc) from None
         except BaseException:
-            db.execute("ROLLBACK")
+            _rollback(db)
             raise
-        db.execute("COMMIT")
 
     # -- lessons ---------------------------------------------------------------------------
 
@@ -247,6 +259,31 @@ class ProgressStore:
         return dict(self.connection.execute("SELECT key, value FROM settings"))
 
 
+def _rollback(db: sqlite3.Connection) -> None:
+    """Undo an open transaction; SQLite may already have rolled it back itself."""
+    if db.in_transaction:
+        with suppress(sqlite3.Error):
+            db.execute("ROLLBACK")
+
+
+def _cannot(path: Path, what: str, exc: BaseException) -> ProgressStoreError:
+    reason = " ".join(str(exc).split()) or type(exc).__name__
+    return ProgressStoreError(f"{path}: cannot {what}: {reason}")
+
+
+class _CorruptDatabase(sqlite3.DatabaseError):
+    """Raised inside this module when SQLite's own integrity check fails."""
+
+
+# What SQLite says of a file that is not, or no longer, a database. Anything else (read-only,
+# disk full, I/O error, locked, cannot open) is about the surroundings, not the file.
+_CORRUPT_WORDS = ("not a database", "malformed")
+
+
+def _is_corrupt(exc: sqlite3.DatabaseError) -> bool:
+    return isinstance(exc, _CorruptDatabase) or any(w in str(exc) for w in _CORRUPT_WORDS)
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     db = sqlite3.connect(
         path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
@@ -283,7 +320,7 @@ def _open_checked(path: Path) -> sqlite3.Connection:
                 f"{SCHEMA_VERSION}); upgrade dlpath to use it"
             )
         if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-            raise sqlite3.DatabaseError("quick_check failed")
+            raise _CorruptDatabase("quick_check failed")
         db.execute("PRAGMA journal_mode = WAL")  # readers never block the writer
         db.execute("PRAGMA synchronous = NORMAL")  # WAL keeps this crash-safe
         migrate(db)
@@ -294,17 +331,24 @@ def _open_checked(path: Path) -> sqlite3.Connection:
 
 
 def _move_aside(path: Path) -> Path:
+    """Rename a corrupt database (and its WAL files) to ``<name>.corrupt-<time>``."""
     stamp = time.strftime("%Y%m%d-%H%M%S")
     aside = path.with_name(f"{path.name}.corrupt-{stamp}")
     counter = 1
-    while aside.exists():
-        aside = path.with_name(f"{path.name}.corrupt-{stamp}-{counter}")
-        counter += 1
-    path.rename(aside)
-    for suffix in ("-wal", "-shm"):
-        sidecar = path.with_name(path.name + suffix)
-        if sidecar.exists():
-            sidecar.rename(aside.with_name(aside.name + suffix))
+    try:
+        while aside.exists():
+            aside = path.with_name(f"{path.name}.corrupt-{stamp}-{counter}")
+            counter += 1
+        path.rename(aside)
+        for suffix in ("-wal", "-shm"):
+            sidecar = path.with_name(path.name + suffix)
+            if sidecar.exists():
+                sidecar.rename(aside.with_name(aside.name + suffix))
+    except OSError as exc:
+        raise ProgressStoreError(
+            f"{path}: the progress database is unreadable and could not be moved aside: "
+            f"{exc.strerror or exc}"
+        ) from None
     return aside
 
 
@@ -322,12 +366,12 @@ def open_store(path: Path | None = None) -> ProgressStore:
     recovered: Path | None = None
     try:
         db = _open_checked(path)
-    except sqlite3.OperationalError as exc:
-        if "locked" in str(exc) or "unable to open" in str(exc):
-            raise ProgressStoreError(f"{path}: cannot open the progress database: {exc}") from None
+    except sqlite3.DatabaseError as exc:
+        if not _is_corrupt(exc):  # read-only, disk full, I/O error, locked: the file is fine
+            raise _cannot(path, "open the progress database", exc) from None
         recovered = _move_aside(path)
-        db = _open_checked(path)
-    except sqlite3.DatabaseError:
-        recovered = _move_aside(path)
-        db = _open_checked(path)
+        try:
+            db = _open_checked(path)
+        except sqlite3.DatabaseError as again:
+            raise _cannot(path, "create a new progress database", again) from None
     return ProgressStore(path, db, recovered)

@@ -113,21 +113,46 @@ def test_doctor_json(cli, tmp_path):
     assert data["curriculum_status"].startswith("valid")
 
 
+def test_doctor_reports_the_threads_checks_use_and_the_progress_database(
+    cli, isolated_home, monkeypatch
+):
+    monkeypatch.setenv("DLPATH_THREADS", "3")
+    data = json.loads(cli("doctor", "--json").out)
+    assert data["threads"] == 3
+    assert data["progress_db"] == str(isolated_home / "progress.db")
+    text = cli("doctor").out
+    assert f"Progress  {isolated_home / 'progress.db'}" in text
+    if data["device"] == "cpu":
+        assert "CPU, 3 threads per check" in text
+    monkeypatch.delenv("DLPATH_THREADS")
+    assert json.loads(cli("doctor", "--json").out)["threads"] == 1
+
+
+def _command_paths() -> list[list[str]]:
+    """Every command of the real CLI, groups and the root included, as the words after dlpath."""
+    from typer.main import get_command
+
+    from dlpath.cli import app
+
+    paths: list[list[str]] = []
+
+    def walk(command, path: list[str]) -> None:
+        paths.append(path)
+        for name, sub in (getattr(command, "commands", None) or {}).items():
+            walk(sub, [*path, name])
+
+    walk(get_command(app), [])
+    return paths
+
+
 def test_every_command_has_help_with_examples(cli):
-    for command in (
-        ["list"],
-        ["doctor"],
-        ["init"],
-        ["reset"],
-        ["check"],
-        ["hint"],
-        ["new"],
-        ["start"],
-        ["curriculum", "validate"],
-    ):
+    paths = _command_paths()
+    assert [] in paths and ["curriculum"] in paths and ["curriculum", "validate"] in paths
+    for command in paths:
         result = cli(*command, "--help")
         assert result.code == 0, command
         assert "Examples" in result.out, command
+        assert f"dlpath {' '.join(command)}".strip() in result.out.split("Examples", 1)[1], command
 
 
 def test_version(cli):

@@ -162,3 +162,100 @@ def test_cli_says_when_it_moved_a_corrupt_database(tmp_path, isolated_home, pack
     assert result.returncode == 0
     assert "progress database was unreadable; it was moved to" in result.stderr
     assert list(isolated_home.glob("progress.db.corrupt-*"))
+
+
+# -- a healthy file the surroundings refuse is reported, never moved aside -----------------------
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    """What dlpath gets on a read-only file system (chmod does not stop root, who runs tests)."""
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+
+
+def _healthy(path: Path) -> bytes:
+    """A sound database left in rollback-journal mode (as another SQLite tool leaves it): opening
+    it read-only fails when dlpath switches it to WAL."""
+    with open_store(path) as store:
+        store.set_setting("track", "cv-engineer")
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode = DELETE")
+    db.close()
+    return path.read_bytes()
+
+
+def test_a_read_only_database_is_reported_not_moved_aside(tmp_path, monkeypatch):
+    import dlpath.progress.store as store_module
+
+    db_path = tmp_path / "progress.db"
+    before = _healthy(db_path)
+    monkeypatch.setattr(store_module, "_connect", _read_only)
+    with pytest.raises(ProgressStoreError) as caught:
+        open_store(db_path)
+    message = str(caught.value)
+    assert message.startswith(f"{db_path}: cannot open the progress database: ")
+    assert "readonly" in message and "\n" not in message
+    assert db_path.read_bytes() == before
+    assert not list(tmp_path.glob("*.corrupt-*"))
+
+
+@pytest.mark.parametrize(
+    "error", ["database or disk is full", "disk I/O error", "unable to open database file"]
+)
+def test_other_operational_errors_are_one_line_and_leave_the_file(tmp_path, monkeypatch, error):
+    import dlpath.progress.store as store_module
+
+    db_path = tmp_path / "progress.db"
+    before = _healthy(db_path)
+
+    def refuse(path: Path) -> sqlite3.Connection:
+        raise sqlite3.OperationalError(error)
+
+    monkeypatch.setattr(store_module, "_connect", refuse)
+    with pytest.raises(ProgressStoreError, match=error) as caught:
+        open_store(db_path)
+    assert "\n" not in str(caught.value)
+    assert db_path.read_bytes() == before and not list(tmp_path.glob("*.corrupt-*"))
+
+
+def test_a_write_the_database_refuses_is_one_line_and_rolled_back(tmp_path):
+    db_path = tmp_path / "progress.db"
+    _healthy(db_path)
+    with open_store(db_path) as store:
+        store.connection.close()
+        store.connection = _read_only(db_path)
+        with pytest.raises(ProgressStoreError) as caught:
+            store.set_setting("track", "nlp-engineer")
+        assert str(caught.value).startswith(f"{db_path}: cannot save your progress: ")
+        assert "\n" not in str(caught.value)
+        assert not store.connection.in_transaction
+        assert store.setting("track") == "cv-engineer"
+
+
+def test_a_corrupt_file_that_cannot_be_moved_aside_is_one_line(tmp_path, monkeypatch):
+    db_path = tmp_path / "progress.db"
+    db_path.write_bytes(b"garbage" * 500)
+
+    def refuse(self: Path, target: Path) -> Path:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "rename", refuse)
+    with pytest.raises(ProgressStoreError, match="could not be moved aside: Permission denied"):
+        open_store(db_path)
+    assert db_path.read_bytes() == b"garbage" * 500
+
+
+def test_cli_prints_a_read_only_database_as_one_line(isolated_home, pack, monkeypatch, capsys):
+    import dlpath.progress.store as store_module
+    from dlpath.cli import context, main
+
+    before = _healthy(isolated_home / "progress.db")
+    monkeypatch.setattr(store_module, "_connect", _read_only)
+    monkeypatch.setattr(sys, "argv", ["dlpath", "list"])
+    context.state.workspace = None
+    with pytest.raises(SystemExit) as exit_:
+        main()
+    err = capsys.readouterr().err
+    assert exit_.value.code == 1
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert err.startswith("dlpath: error: ") and "readonly" in err
+    assert (isolated_home / "progress.db").read_bytes() == before
