@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
 from enum import Enum
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from dlpath.cli import context
 from dlpath.cli.app import app
+from dlpath.cli.check_report import LiveProgress, print_report, print_verdict
 from dlpath.errors import UnknownItemError
 
 if TYPE_CHECKING:
@@ -27,6 +32,9 @@ class Device(str, Enum):
     mps = "mps"
 
 
+STOP_SIGNALS = ("SIGTERM", "SIGHUP")  # handled like Ctrl-C, where the platform has them
+
+
 @app.command()
 def check(
     target: Annotated[
@@ -41,7 +49,7 @@ def check(
         bool,
         typer.Option(
             "--watch",
-            help="Re-run the check each time the exercise's file is saved (Ctrl-C stops).",
+            help="Re-run a check each time its exercise's file is saved (Ctrl-C stops).",
         ),
     ] = False,
     device: Annotated[
@@ -66,7 +74,8 @@ def check(
 ) -> None:
     """Run the checks on your exercise files and report what you have mastered.
 
-    Exit status: 0 when every check that ran passed, 1 when any failed, 130 on Ctrl-C.
+    Exit status: 0 when every check that ran passed, 1 when any failed, 130 on Ctrl-C (143 on
+    SIGTERM, 129 on SIGHUP).
 
     Examples:
 
@@ -77,32 +86,83 @@ def check(
     dlpath check softmax --watch
     dlpath check --all --json
     """
+    from dlpath.engine.devices import choose_device
     from dlpath.engine.runner import CheckRunner
 
     curriculum = context.curriculum()
     with context.store() as store:
         workspace = context.workspace(store)
-        preference = device.value if device else (store.setting("device", "auto") or "auto")
         chosen = _select(curriculum, workspace, target, run_all, watch)
-        runner = CheckRunner(device=preference, cwd=workspace.root)
+        runner = CheckRunner(device="auto", cwd=workspace.root)
+        run = _Run(curriculum, workspace, store, runner, timeout, seed, as_json)
+        received: list[int] = []
         try:
-            if watch:
-                _watch(chosen[0], curriculum, workspace, store, runner, timeout, seed, as_json)
-                return
-            verdicts = [
-                _run_one(ex, curriculum, workspace, store, runner, timeout, seed, as_json)
-                for ex in chosen
-            ]
-        except KeyboardInterrupt:
+            with _stop_on_signals(received):
+                if chosen:
+                    explicit = device.value if device else None
+                    choose_device(runner, explicit, store.setting("device"), context.warn)
+                if watch:
+                    _watch(run, chosen)
+                verdicts = [run.one(exercise) for exercise in chosen]
+        except KeyboardInterrupt:  # Ctrl-C, or a stop signal turned into one
             runner.cancel()
             runner.close()
-            context.warn("interrupted; the running check was stopped")
-            raise typer.Exit(130) from None
+            _say_stopped(received, run.running, watch)
+            raise typer.Exit(128 + (received[0] if received else signal.SIGINT)) from None
         finally:
             runner.close()
-        _report(curriculum, store, workspace, verdicts, as_json, nothing_started=not chosen)
+        print_report(curriculum, store, workspace, verdicts, as_json, nothing_started=not chosen)
     if any(not v.passed for v in verdicts):
         raise typer.Exit(1)
+
+
+# -- stopping ---------------------------------------------------------------------------------
+
+
+class _Stopped(KeyboardInterrupt):
+    """Raised in the main thread when SIGTERM or SIGHUP arrives, so that it stops as on Ctrl-C:
+    the child is killed at once and nothing half-done is recorded."""
+
+
+@contextlib.contextmanager
+def _stop_on_signals(received: list[int]) -> Iterator[None]:
+    """Turn SIGTERM and SIGHUP into ``_Stopped`` while the body runs; ``received`` gets the
+    signal's number (also when a library swallowed the exception and raised its own
+    KeyboardInterrupt, as the file watcher does)."""
+
+    def stop(signum: int, frame: object) -> None:
+        if received:  # a second signal must not interrupt the cleanup of the first
+            return
+        received.append(signum)
+        raise _Stopped(signal.Signals(signum).name)
+
+    previous: dict[int, Any] = {}
+    for name in STOP_SIGNALS:
+        number = getattr(signal, name, None)
+        if number is None:
+            continue
+        with contextlib.suppress(ValueError):  # not the main thread: leave the defaults
+            previous[number] = signal.signal(number, stop)
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def _say_stopped(received: list[int], running: bool, watching: bool) -> None:
+    why = signal.Signals(received[0]).name if received else "interrupted"
+    if running:
+        message = f"dlpath: {why}; the running check was stopped"
+    elif watching:
+        message = f"dlpath: {why}; stopped watching"
+    else:
+        message = f"dlpath: {why}"
+    with contextlib.suppress(OSError):  # after a hang-up the terminal may be gone
+        print(message, file=sys.stderr)
+
+
+# -- running checks ---------------------------------------------------------------------------
 
 
 def _select(
@@ -127,210 +187,92 @@ def _select(
     return started
 
 
-def _run_one(
-    exercise: Exercise,
-    curriculum: Curriculum,
-    workspace: Workspace,
-    store: ProgressStore,
-    runner: CheckRunner,
-    timeout: float | None,
-    seed: int,
-    as_json: bool,
-) -> Verdict:
-    from dlpath.engine.requirements import missing_requirements
-    from dlpath.engine.verdict import Verdict
-    from dlpath.progress.store import CheckRun
-    from dlpath.workspace import file_hash
+@dataclass
+class _Run:
+    """What every check of one `dlpath check` shares, and whether one is running right now."""
 
-    learner_file = workspace.file_for(exercise)
-    if not learner_file.is_file():
-        verdict = Verdict(
-            exercise.key,
-            False,
-            "contract",
-            f"{learner_file} is missing: run `dlpath init` to restore the stub",
-        )
-    elif missing := missing_requirements(exercise):
-        verdict = Verdict(
-            exercise.key,
-            False,
-            "setup",
-            f"this check needs {', '.join(missing)}: run `pip install {' '.join(missing)}`",
-        )
-    else:
-        with _LiveProgress(exercise, quiet=as_json) as live:
-            verdict = runner.run(
+    curriculum: Curriculum
+    workspace: Workspace
+    store: ProgressStore
+    runner: CheckRunner
+    timeout: float | None
+    seed: int
+    as_json: bool
+    running: bool = False
+
+    def one(self, exercise: Exercise) -> Verdict:
+        """Run one exercise's check, record it if it is a result, print it; return it."""
+        from dlpath.engine.requirements import install_message, missing_requirements
+        from dlpath.engine.verdict import Verdict
+        from dlpath.progress.store import CheckRun
+        from dlpath.workspace import file_hash
+
+        learner_file = self.workspace.file_for(exercise)
+        digest = ""
+        if not learner_file.is_file():
+            verdict = Verdict(
                 exercise.key,
-                curriculum.check_path(exercise),
-                learner_file,
-                curriculum.checks_directory,
-                timeout or exercise.time_budget,
-                seed,
-                on_event=live.update,
+                False,
+                "contract",
+                f"{learner_file} is missing: run `dlpath init` to restore the stub",
             )
-    if verdict.layer != "cancelled" and learner_file.is_file():
-        store.record_run(
-            CheckRun.from_verdict(exercise.key, verdict, file_hash(learner_file), seed)
-        )
-    if not as_json:
-        _print_verdict(exercise, verdict, store, learner_file)
-    return verdict
-
-
-class _LiveProgress:
-    """A rich progress bar fed by the check's progress events (step, loss, metric)."""
-
-    def __init__(self, exercise: Exercise, quiet: bool) -> None:
-        self.exercise = exercise
-        self.quiet = quiet
-        self.progress: Any = None
-        self.task: Any = None
-
-    def __enter__(self) -> _LiveProgress:
-        if self.quiet:
-            return self
-        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-        self.progress = Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            TextColumn("{task.completed}/{task.total} steps"),
-            TextColumn("{task.fields[figures]}"),
-            TimeElapsedColumn(),
-            console=context.console(),
-            transient=True,
-        )
-        self.progress.start()
-        self.task = self.progress.add_task(self.exercise.id, total=None, figures="")
-        return self
-
-    def update(self, event: dict[str, Any]) -> None:
-        if self.progress is None:
-            return
-        if event.get("event") == "progress":
-            figures = []
-            if event.get("loss") is not None:
-                figures.append(f"loss {event['loss']:.4f}")
-            if event.get("metric") is not None:
-                figures.append(f"{event.get('metric_name') or 'metric'} {event['metric']:.3f}")
-            self.progress.update(
-                self.task, completed=event["step"], total=event["total"], figures="  ".join(figures)
+        elif missing := missing_requirements(exercise):
+            verdict = Verdict(
+                exercise.key,
+                False,
+                "setup",
+                install_message(missing),
             )
-        elif event.get("event") == "log":
-            self.progress.console.print(f"  [dim]{event.get('message', '')}[/]")
-
-    def __exit__(self, *exc: object) -> None:
-        if self.progress is not None:
-            self.progress.stop()
-
-
-def _print_verdict(
-    exercise: Exercise, verdict: Verdict, store: ProgressStore, learner_file: Path
-) -> None:
-    from rich.markup import escape
-
-    out = context.console()
-    where = f"{verdict.duration:.1f} s on {verdict.device}"
-    figures = "  ".join(f"{k} {v:.4g}" for k, v in verdict.metrics.items())
-    if verdict.passed:
-        out.print(f"[green]PASS[/] [bold]{exercise.id}[/] [dim]({where})[/] {figures}")
-        out.print(f"     Compare with the reference solution: {exercise.solution}")
-        return
-    layer = escape(f"[{verdict.layer}] ") if verdict.layer else ""
-    out.print(
-        f"[red]FAIL[/] [bold]{exercise.id}[/] [dim]({where})[/] {layer}{escape(verdict.message)}",
-        highlight=False,
-    )
-    for line in verdict.traceback:
-        out.print(f"     [dim]{escape(line)}[/]", highlight=False)
-    if verdict.output.strip():
-        shown = verdict.output.strip().splitlines()[-5:]
-        out.print("     [dim]your code printed (last lines):[/]")
-        for line in shown:
-            out.print(f"       {line[:200]}", markup=False, highlight=False)
-    revealed = store.hints_revealed(exercise.key)
-    if revealed < len(exercise.hints):
-        out.print(
-            f"     Run `dlpath hint {exercise.id}` for a hint "
-            f"({revealed + 1} of {len(exercise.hints)})."
-        )
-    out.print(f"     Your file: {learner_file}")
+        else:
+            digest = file_hash(learner_file)  # the content this check sees
+            self.running = True  # stays True if a stop interrupts the check
+            with LiveProgress(exercise, quiet=self.as_json) as live:
+                verdict = self.runner.run(
+                    exercise.key,
+                    self.curriculum.check_path(exercise),
+                    learner_file,
+                    self.curriculum.checks_directory,
+                    self.timeout or exercise.time_budget,
+                    self.seed,
+                    on_event=live.update,
+                )
+            self.running = False
+        if verdict.recordable and digest:
+            self.store.record_run(CheckRun.from_verdict(exercise.key, verdict, digest, self.seed))
+        if not self.as_json:
+            print_verdict(exercise, verdict, self.store, learner_file)
+        return verdict
 
 
-def _report(
-    curriculum: Curriculum,
-    store: ProgressStore,
-    workspace: Workspace,
-    verdicts: list[Verdict],
-    as_json: bool,
-    nothing_started: bool,
-) -> None:
+# -- watching ---------------------------------------------------------------------------------
+
+
+def _watch(run: _Run, exercises: list[Exercise]) -> None:
+    """Run the checks, then each one again whenever its file is saved, until Ctrl-C."""
     import json
 
-    from dlpath.progress.summary import summarize
+    from rich.markup import escape
 
-    progress = summarize(curriculum, store, workspace)
-    if as_json:
-        print(
-            json.dumps(
-                {
-                    "verdicts": [v.to_dict() for v in verdicts],
-                    "passed": all(v.passed for v in verdicts),
-                    "progress": round(progress.fraction, 4),
-                    "next_step": progress.next_step,
-                    "modules": [
-                        {
-                            "id": p.module.id,
-                            "passed": p.passed,
-                            "started": p.started,
-                            "not_started": p.not_started,
-                            "quiz_correct": p.quiz_correct,
-                            "quiz_questions": len(p.module.quiz),
-                        }
-                        for p in progress.modules
-                    ],
-                },
-                indent=2,
-            )
-        )
-        return
-    from rich.table import Table
+    from dlpath.engine.watch import signature, wait_for_changes
 
-    out = context.console()
-    if nothing_started:
-        out.print(
-            "No exercise started yet: edit one in your workspace "
-            f"({workspace.root}), or run `dlpath check --all`."
-        )
-    table = Table(title="Where you stand", title_justify="left")
-    for column in ("Module", "Passed", "Started", "Not started", "Quiz"):
-        table.add_column(column, justify="left" if column == "Module" else "right")
-    for p in progress.modules:
-        quiz = f"{p.quiz_correct}/{len(p.module.quiz)}" if p.quiz_answered else "-"
-        table.add_row(p.module.title, str(p.passed), str(p.started), str(p.not_started), quiz)
-    out.print(table)
-    track = f"track {progress.track}" if progress.track else "the whole path"
-    out.print(f"Overall: [bold]{progress.fraction:.0%}[/] of {track}.")
-    out.print(f"Next: {progress.next_step}")
-
-
-def _watch(
-    exercise: Exercise,
-    curriculum: Curriculum,
-    workspace: Workspace,
-    store: ProgressStore,
-    runner: CheckRunner,
-    timeout: float | None,
-    seed: int,
-    as_json: bool,
-) -> None:
-    """Run the check, then again on every save, until Ctrl-C."""
-    from dlpath.engine.watch import signature, wait_for_change
-
-    path = workspace.file_for(exercise)
-    out = context.console()
+    files = {exercise.key: run.workspace.file_for(exercise) for exercise in exercises}
+    paths = list(dict.fromkeys(files.values()))
+    # Messages go to stderr under --json, so that stdout holds one verdict per line.
+    out = context.console(stderr=run.as_json)
+    if len(paths) == 1:
+        watching = f"Watching {escape(str(paths[0]))} (Ctrl-C to stop)..."
+    else:
+        folders = sorted({str(path.parent) for path in paths})
+        where = folders[0] if len(folders) == 1 else f"{len(folders)} folders"
+        watching = f"Watching {len(paths)} files in {escape(where)} (Ctrl-C to stop)..."
+    checked = {path: signature(path) for path in paths}  # taken before the checks run
+    due = list(exercises)
     while True:
-        checked = signature(path)
-        _run_one(exercise, curriculum, workspace, store, runner, timeout, seed, as_json)
-        out.print(f"[dim]Watching {path} (Ctrl-C to stop)...[/]")
-        wait_for_change(path, since=checked)
+        for exercise in due:
+            verdict = run.one(exercise)
+            if run.as_json:
+                print(json.dumps(verdict.to_dict()), flush=True)
+        out.print(f"[dim]{watching}[/]", highlight=False)
+        changed = wait_for_changes(paths, since=checked)
+        checked.update({path: signature(path) for path in changed})
+        due = [exercise for exercise in exercises if files[exercise.key] in changed]

@@ -16,9 +16,9 @@ from dlpath.cli.app import app
 
 def check_threads() -> int | str:
     """The CPU threads a check trains on: what the check runner gives its child process."""
-    from dlpath.engine.runner import CheckRunner
+    from dlpath.engine.runner import check_threads as runner_threads
 
-    threads = CheckRunner()._env()["OMP_NUM_THREADS"]  # the runner's rule, not a copy of it
+    threads = runner_threads()
     return int(threads) if threads.isdigit() else threads
 
 

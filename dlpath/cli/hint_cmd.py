@@ -21,6 +21,8 @@ def hint(
     \b
     dlpath hint softmax
     """
+    from rich.markup import escape
+
     curriculum = context.curriculum()
     found = context.exercise_by_name(curriculum, exercise)
     with context.store() as store:
@@ -29,7 +31,8 @@ def hint(
     out = context.console()
     for number, text in enumerate(found.hints[:shown], start=1):
         style = "bold" if number > before else "dim"
-        out.print(f"[{style}]Hint {number} of {len(found.hints)}:[/] {text}")
+        # Hints are plain text: `x[i]` must not become markup.
+        out.print(f"[{style}]Hint {number} of {len(found.hints)}:[/] {escape(text)}", emoji=False)
     if before == shown:
         out.print(
             "[dim]That was the last hint; the lesson's worked example is the next place to look.[/]"

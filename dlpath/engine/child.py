@@ -11,10 +11,19 @@ import io
 import json
 import os
 import sys
+import threading
+import time
 from pathlib import Path
 from typing import Any, TextIO
 
 OUTPUT_LIMIT = 8_000  # characters of learner output kept per check (head and tail)
+ORPHAN_POLL_SECONDS = 0.5
+
+
+def end_of_check_marker(request_id: str) -> bytes:
+    """Written to fd 1 after each check, so the parent knows it has all that check's raw output
+    (what the learner wrote with ``os.write(1, ...)`` or from C code) before the verdict counts."""
+    return f"\x1edlpath-end-of-check {request_id}\x1e".encode()
 
 
 class CappedText(io.TextIOBase):
@@ -83,7 +92,28 @@ def _devices() -> dict[str, Any]:
     return info
 
 
+def _exit_when_orphaned(poll: float = ORPHAN_POLL_SECONDS) -> None:
+    """End this process once the dlpath process that started it is gone.
+
+    The child runs in its own session, so a terminal's hang-up or a kill of dlpath does not reach
+    it; without this, an endless loop in the learner's code would run on forever. A thread polls
+    the parent's pid (it changes to a reaper's when the parent dies); it works wherever Python
+    does. (PR_SET_PDEATHSIG is not used: it fires when the *thread* that started the child ends,
+    and the tutor starts the child from a worker thread that ends long before the child should.)
+    """
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(poll)
+            if os.getppid() != parent:
+                os._exit(70)
+
+    threading.Thread(target=watch, name="dlpath-orphan-watch", daemon=True).start()
+
+
 def main(events_fd: int) -> None:
+    _exit_when_orphaned()
     events: TextIO = os.fdopen(events_fd, "w", buffering=1, encoding="utf-8")
     # The protocol keeps the real stdin; the learner's code sees an empty one.
     requests = os.fdopen(os.dup(0), "r", encoding="utf-8")
@@ -101,6 +131,8 @@ def main(events_fd: int) -> None:
     from dlpath.engine.execute import execute_check
 
     send({"event": "ready", "pid": os.getpid(), "devices": _devices()})
+    # The pipes to the parent, put back after each check in case the learner's code redirected them.
+    real_fds = {fd: os.dup(fd) for fd in (1, 2)}
     for line in requests:
         if not line.strip():
             continue
@@ -113,6 +145,7 @@ def main(events_fd: int) -> None:
             send({**event, "id": rid})
 
         captured = CappedText()
+        problems: list[str] = []
         saved = sys.stdout, sys.stderr
         sys.stdout = sys.stderr = captured
         try:
@@ -124,11 +157,19 @@ def main(events_fd: int) -> None:
                 seed=int(request.get("seed", 0)),
                 device=request.get("device", "cpu"),
                 emit=emit,
+                problems=problems,
             )
         finally:
             sys.stdout, sys.stderr = saved
         verdict.output = captured.text()
-        send({"event": "verdict", "id": rid, "verdict": verdict.to_dict()})
+        try:
+            for fd, real in real_fds.items():
+                os.dup2(real, fd)
+            os.write(1, end_of_check_marker(str(rid)))
+        except OSError as exc:  # the parent stops waiting for the marker after a second
+            problems.append(f"could not put back fd 1 and 2: {exc}")
+        # A process whose state could not be put back serves no more checks.
+        send({"event": "verdict", "id": rid, "verdict": verdict.to_dict(), "retire": problems})
 
 
 if __name__ == "__main__":

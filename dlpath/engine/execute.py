@@ -91,8 +91,32 @@ def execute_check(
     seed: int = 0,
     device: str = "cpu",
     emit: Emit = lambda event: None,
+    problems: list[str] | None = None,
 ) -> Verdict:
-    """Import the learner's file and the check, run ``check.run(ctx)``, return the verdict."""
+    """Import the learner's file and the check, run ``check.run(ctx)``, return the verdict.
+
+    What the learner's code changed in this process (torch's default dtype, the working folder,
+    ``sys.path``, the modules it imported, ...) is put back afterwards, so the next check in the
+    same process starts as this one did. Anything that could not be put back is appended to
+    ``problems``: the process should then be retired.
+    """
+    from dlpath.engine.isolation import isolated_state
+    from dlpath.paths import checks_dir as bundled_checks_dir
+
+    trusted = [bundled_checks_dir(), checks_dir]
+    with isolated_state(learner_file.parent, trusted, problems if problems is not None else []):
+        return _execute(exercise, check_file, learner_file, checks_dir, seed, device, emit)
+
+
+def _execute(
+    exercise: str,
+    check_file: Path,
+    learner_file: Path,
+    checks_dir: Path,
+    seed: int,
+    device: str,
+    emit: Emit,
+) -> Verdict:
     global _counter
     _counter += 1
     started = time.monotonic()

@@ -8,6 +8,7 @@ on the next check.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import json
 import os
@@ -21,12 +22,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from dlpath.engine.child import OUTPUT_LIMIT, CappedText, end_of_check_marker
 from dlpath.engine.verdict import Verdict
 
 EventHandler = Callable[[dict[str, Any]], None]
 
 GRACE_SECONDS = 3.0  # beyond a check's budget before the child is killed
 START_TIMEOUT = 120.0  # importing torch on a cold, busy machine
+RAW_OUTPUT_WAIT = 1.0  # for the child's raw output to catch up with its verdict
 DEFAULT_MEMORY_LIMIT = 6 * 1024**3
 
 
@@ -35,6 +38,49 @@ def _signal_name(code: int) -> str:
         return signal.Signals(-code).name
     except ValueError:
         return f"signal {-code}"
+
+
+class _RawCapture:
+    """What one check wrote to the child's fd 1 and 2, up to the child's end-of-check marker."""
+
+    def __init__(self, marker: bytes) -> None:
+        self.marker = marker
+        self.text = CappedText()
+        self.decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self.pending = b""  # the last bytes, which may be the start of a split marker
+        self.complete = threading.Event()
+
+    def feed(self, chunk: bytes) -> None:
+        if self.complete.is_set():
+            return
+        data = self.pending + chunk
+        found = data.find(self.marker)
+        if found >= 0:
+            self.text.write(self.decoder.decode(data[:found], final=True))
+            self.pending = b""
+            self.complete.set()
+            return
+        keep = min(len(data), len(self.marker) - 1)
+        self.pending = data[len(data) - keep :]
+        self.text.write(self.decoder.decode(data[: len(data) - keep]))
+
+    def result(self) -> str:
+        if not self.complete.is_set():
+            self.text.write(self.decoder.decode(self.pending, final=True))
+            self.pending = b""
+        return self.text.text()
+
+
+def merge_output(printed: str, raw: str, limit: int = OUTPUT_LIMIT) -> str:
+    """The learner's prints followed by what reached fd 1 and 2 directly, cut to ``limit``."""
+    if not raw.strip():
+        return printed
+    joined = printed + ("\n" if printed and not printed.endswith("\n") else "") + raw
+    if len(joined) <= limit + 100:
+        return joined
+    capped = CappedText(limit)
+    capped.write(joined)
+    return capped.text()
 
 
 class _Child:
@@ -55,7 +101,8 @@ class _Child:
         os.close(write_fd)
         self.events = os.fdopen(read_fd, "rb", buffering=0)
         self.buffer = b""
-        self.raw_output = bytearray()  # what reached the real stdout/stderr (C-level prints)
+        self.raw_output = bytearray()  # what reached the real stdout/stderr while starting
+        self.capture: _RawCapture | None = None  # the running check's raw output
         self._drain = threading.Thread(target=self._drain_output, daemon=True)
         self._drain.start()
         self.devices: dict[str, Any] = {}
@@ -66,6 +113,24 @@ class _Child:
         for chunk in iter(lambda: stream.read1(65536), b""):  # type: ignore[attr-defined]
             if len(self.raw_output) < 4000:
                 self.raw_output += chunk[: 4000 - len(self.raw_output)]
+            capture = self.capture
+            if capture is not None:
+                capture.feed(chunk)
+
+    def begin_capture(self, request_id: str) -> None:
+        self.capture = _RawCapture(end_of_check_marker(request_id))
+
+    def end_capture(self, wait: float) -> str:
+        """The running check's raw output, once the marker has arrived (or ``wait`` has passed,
+        or the process has gone and its output with it)."""
+        capture, self.capture = self.capture, None
+        if capture is None:
+            return ""
+        if self.process.poll() is not None:
+            self._drain.join(timeout=wait)  # the pipe ends with the process
+        else:
+            capture.complete.wait(wait)
+        return capture.result()
 
     def send(self, request: dict[str, Any]) -> None:
         assert self.process.stdin is not None
@@ -111,6 +176,15 @@ class _Child:
                 pass
 
 
+def check_threads() -> str:
+    """The CPU threads a check's child trains on.
+
+    The checks train small models: one thread is faster than several that wait for each other,
+    and far steadier on a busy machine. DLPATH_THREADS overrides it.
+    """
+    return os.environ.get("DLPATH_THREADS", "1")
+
+
 class CheckRunner:
     """Runs checks one at a time in a child process; safe to ``cancel()`` from another thread."""
 
@@ -136,9 +210,7 @@ class CheckRunner:
         package_root = str(Path(__file__).resolve().parents[2])
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
         env["PYTHONUNBUFFERED"] = "1"
-        # The checks train small models: one thread is faster than several that wait for each
-        # other, and far steadier on a busy machine. DLPATH_THREADS overrides it.
-        env["OMP_NUM_THREADS"] = os.environ.get("DLPATH_THREADS", "1")
+        env["OMP_NUM_THREADS"] = check_threads()
         if self.memory_limit:
             env["DLPATH_MEMORY_LIMIT"] = str(self.memory_limit)
         else:
@@ -201,11 +273,14 @@ class CheckRunner:
             child = self._ensure_child()
             device = self.resolve_device()
         except EOFError:
-            return self._failed(exercise, "the check process died while starting", 0.0)
+            return self._failed(
+                exercise, "the check process died while starting", 0.0, layer="internal"
+            )
         except (RuntimeError, ValueError) as exc:
             return self._failed(exercise, str(exc), 0.0, layer="internal")
+        request_id = f"{exercise}@{time.time()}"
         request = {
-            "id": f"{exercise}@{time.time()}",
+            "id": request_id,
             "exercise": exercise,
             "check": str(check_file),
             "learner": str(learner_file),
@@ -216,23 +291,31 @@ class CheckRunner:
         started = time.monotonic()
         deadline = started + timeout + GRACE_SECONDS
         try:
+            child.begin_capture(request_id)
             child.send(request)
             while True:
                 event = child.read_event(deadline)
                 if event is None:
                     self._discard_child()
-                    return self._failed(
+                    verdict = self._failed(
                         exercise,
                         f"your code took longer than the {timeout:g} s time limit: "
                         "an endless loop, or far more work than the exercise needs?",
                         time.monotonic() - started,
                         device=device,
                     )
-                if event.get("id") != request["id"]:
+                    verdict.output = child.end_capture(wait=0.5)
+                    return verdict
+                if event.get("id") != request_id:
                     continue
                 if event.get("event") == "verdict":
                     verdict = Verdict.from_dict(event["verdict"])
-                    on_event(event)
+                    verdict.output = merge_output(
+                        verdict.output, child.end_capture(wait=RAW_OUTPUT_WAIT)
+                    )
+                    if event.get("retire"):  # its state could not be put back: start afresh
+                        self._discard_child()
+                    on_event({**event, "verdict": verdict.to_dict()})
                     return verdict
                 on_event(event)
         except (EOFError, BrokenPipeError, OSError, ValueError):
@@ -241,6 +324,7 @@ class CheckRunner:
     def _child_died(self, exercise: str, elapsed: float, device: str) -> Verdict:
         child = self._child
         code = child.kill() if child else None
+        output = child.end_capture(wait=0.5) if child else ""
         self._child = None
         if self._cancelled.is_set():
             return self._failed(exercise, "cancelled", elapsed, layer="cancelled", device=device)
@@ -259,7 +343,9 @@ class CheckRunner:
                 f"your code ended the process with exit status {code} (os._exit?); "
                 "return a value instead"
             )
-        return self._failed(exercise, why, elapsed, device=device)
+        verdict = self._failed(exercise, why, elapsed, device=device)
+        verdict.output = output
+        return verdict
 
     def _failed(
         self,

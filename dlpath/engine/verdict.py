@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+NOT_RESULTS = ("cancelled", "internal")  # layers of a verdict that is not a result
+
 
 @dataclass
 class Verdict:
@@ -20,6 +22,16 @@ class Verdict:
     duration: float = 0.0
     seed: int = 0
     output: str = ""  # what the learner's code printed, cut to a sane length
+
+    @property
+    def recordable(self) -> bool:
+        """Whether this belongs in the learner's record: it says something about their code.
+
+        A cancelled run says nothing, and an ``internal`` one is a problem of dlpath's (a check
+        that broke, a device that is not there, a check process that did not start); recording
+        either would overwrite the learner's real result.
+        """
+        return self.layer not in NOT_RESULTS
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -104,17 +104,23 @@ class PathProgress:
 
 
 def exercise_status(exercise: Exercise, store_runs: dict, workspace: Workspace | None) -> str:
-    """The latest check's verdict, unless the learner's file changed since that check ran."""
+    """The latest check's verdict, unless the learner's file changed since that check ran.
+
+    A file still equal to its stub (or missing) is not started, whatever a check said of it
+    (`dlpath check --all` checks stubs too): the same rule by which `dlpath check` picks the
+    exercises to run.
+    """
     latest = store_runs.get(exercise.key)
-    started = workspace is not None and workspace.is_started(exercise)
-    if latest is not None and workspace is not None and latest.file_hash:
-        path = workspace.file_for(exercise)
-        current = file_hash(path) if path.is_file() else ""
-        if current != latest.file_hash:
-            return STARTED if started else NOT_STARTED
-    if latest is not None:
-        return PASSED if latest.passed else FAILED
-    return STARTED if started else NOT_STARTED
+    if workspace is not None:
+        if not workspace.is_started(exercise):
+            return NOT_STARTED
+        if latest is None or (
+            latest.file_hash and file_hash(workspace.file_for(exercise)) != latest.file_hash
+        ):
+            return STARTED
+    if latest is None:
+        return NOT_STARTED
+    return PASSED if latest.passed else FAILED
 
 
 def track_modules(curriculum: Curriculum, track: str | None) -> list[Module]:

@@ -82,10 +82,79 @@ def test_endless_loop_stops_at_the_time_limit(runner):
 
 
 def test_huge_allocation_fails_cleanly(runner):
-    verdict = check(runner, LEARNERS / "huge_alloc.py")
+    verdict = check(runner, LEARNERS / "huge_alloc.py")  # 3 GiB under the 2 GiB limit
     assert not verdict.passed
     assert "memory" in verdict.message.lower()
     assert check(runner, LEARNERS / "correct.py").passed
+
+
+@pytest.mark.slow  # a child of its own (one torch import) and 3 GiB written
+def test_the_same_allocation_fits_without_the_limit():
+    """So the test above fails because of the limit, not because the machine lacks memory."""
+    with CheckRunner(device="cpu", memory_limit=None) as unlimited:
+        verdict = check(unlimited, LEARNERS / "huge_alloc.py", timeout=60.0)
+    assert verdict.passed, verdict.message
+
+
+def _state(runner: CheckRunner) -> list[str]:
+    logs: list[str] = []
+    verdict = runner.run(
+        "fixture/state",
+        FIXTURES / "state_check.py",
+        LEARNERS / "correct.py",
+        checks_dir(),
+        30.0,
+        on_event=lambda e: logs.append(e["message"]) if e["event"] == "log" else None,
+    )
+    assert verdict.passed, verdict.message
+    return logs
+
+
+def test_a_check_starts_as_if_no_check_had_run_before(runner):
+    """A verdict must not depend on what ran before it in the same child process."""
+    before_state, before_children = _state(runner), runner.started_children
+    leaky = check(runner, LEARNERS / "leaks_state.py")
+    assert leaky.passed, leaky.message
+    assert "learner helper loaded: False" in before_state
+    assert _state(runner) == before_state
+    assert runner.started_children == before_children  # put back, not replaced
+    assert check(runner, LEARNERS / "correct.py").passed
+
+
+def test_raw_writes_to_fd_1_reach_the_output(runner, tmp_path):
+    learner = tmp_path / "answer.py"
+    learner.write_text(
+        "import os\n\ndef answer():\n    print('printed')\n"
+        "    os.write(1, b'written to fd 1\\n')\n    os.write(2, b'written to fd 2\\n')\n"
+        "    return [1, 2, 3]\n"
+    )
+    verdict = check(runner, learner)
+    assert verdict.passed, verdict.message
+    assert "printed" in verdict.output
+    assert "written to fd 1" in verdict.output and "written to fd 2" in verdict.output
+    assert "dlpath-end-of-check" not in verdict.output
+    assert "written to fd" not in check(runner, LEARNERS / "correct.py").output
+
+
+def test_raw_output_of_a_process_that_died_is_kept(runner, tmp_path):
+    learner = tmp_path / "answer.py"
+    learner.write_text(
+        "import os\n\ndef answer():\n    os.write(1, b'last words\\n')\n    os._exit(4)\n"
+    )
+    verdict = check(runner, learner)
+    assert "exit status 4" in verdict.message
+    assert "last words" in verdict.output
+
+
+def test_a_flood_on_fd_1_is_cut(runner, tmp_path):
+    learner = tmp_path / "answer.py"
+    learner.write_text(
+        "import os\n\ndef answer():\n    for _ in range(20_000):\n"
+        "        os.write(1, b'y' * 1000 + b'\\n')\n    return [1, 2, 3]\n"
+    )
+    verdict = check(runner, learner, timeout=30.0)
+    assert verdict.passed, verdict.message
+    assert len(verdict.output) < 10_000 and "characters cut" in verdict.output
 
 
 def test_100_mb_of_prints_is_cut(runner):
@@ -174,3 +243,60 @@ def test_an_error_raised_inside_torch_on_the_learners_model_is_theirs(runner):
                          LEARNERS / "mismatched_model.py", checks_dir(), 30.0)
     assert verdict.layer == "training"
     assert verdict.message.startswith("your code failed inside torch: RuntimeError")
+
+
+@pytest.mark.parametrize(
+    ("found", "expected"),
+    [
+        ({"cpu": True, "cuda": True, "mps": True}, "cuda"),
+        ({"cpu": True, "cuda": False, "mps": True}, "mps"),
+        ({"cpu": True, "cuda": False, "mps": False}, "cpu"),
+    ],
+)
+def test_auto_picks_cuda_then_mps_then_cpu(found, expected):
+    idle = CheckRunner(device="auto")
+    idle.devices = found  # what the child's torch would report; no child is started
+    assert idle.resolve_device() == expected
+    assert idle.started_children == 0
+
+
+@pytest.mark.parametrize("wanted", ["cuda", "mps"])
+def test_an_explicit_device_that_is_not_there_is_refused(wanted):
+    idle = CheckRunner(device=wanted)
+    idle.devices = {"cpu": True, "cuda": False, "mps": False}
+    with pytest.raises(ValueError, match=f"device '{wanted}' is not available"):
+        idle.resolve_device()
+    idle.devices[wanted] = True
+    assert idle.resolve_device() == wanted
+
+
+def test_only_verdicts_about_the_learners_code_are_recordable():
+    from dlpath.engine.verdict import Verdict
+
+    assert Verdict("m/e", True).recordable
+    assert Verdict("m/e", False, "values", "wrong").recordable
+    assert Verdict("m/e", False, "limits", "too slow").recordable
+    assert not Verdict("m/e", False, "internal", "the check itself failed").recordable
+    assert not Verdict("m/e", False, "cancelled", "cancelled").recordable
+
+
+def test_choose_device_refuses_an_explicit_one_and_falls_back_from_a_saved_one():
+    from dlpath.engine.devices import choose_device
+    from dlpath.errors import UsageError
+
+    idle = CheckRunner()
+    idle.devices = {"cpu": True, "cuda": False, "mps": True}  # no child is started
+    warnings: list[str] = []
+    assert choose_device(idle, None, None, warnings.append) == "mps"  # auto
+    assert choose_device(idle, None, "cuda", warnings.append) == "mps"
+    assert warnings == [
+        "your saved device `cuda` is not available here; using mps "
+        "(change it in `dlpath start`'s settings)"
+    ]
+    assert idle.device_preference == "mps"  # every later check runs there
+    assert choose_device(idle, None, "tpu", warnings.append) == "mps"
+    assert "unknown" in warnings[-1]
+    with pytest.raises(UsageError, match="--device cuda: not available here"):
+        choose_device(idle, "cuda", "mps", warnings.append)
+    assert choose_device(idle, "cpu", "cuda", warnings.append) == "cpu"
+    assert len(warnings) == 2
