@@ -23,6 +23,7 @@ import json
 import os
 import pty
 import select
+import shutil
 import statistics
 import struct
 import subprocess
@@ -38,6 +39,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 PACK = REPO / "tests" / "fixtures" / "pack" / "curriculum"
 HOME_MARKER = b"Continue"
+KEY_TIMEOUT = 5.0  # seconds: a key not answered by then is reported as a hang, not waited on
 
 # -- 1. first screen ---------------------------------------------------------------------------
 
@@ -230,7 +232,10 @@ async def _key_latencies(app, seconds: float) -> tuple[list[float], float]:
         await pilot.pause()
         module = app.session.curriculum.modules[0]
         app.open_place(Place(EXERCISE, module.id, module.exercises[0].id))
+        deadline = time.perf_counter() + 30
         while not (isinstance(app.screen, ExerciseScreen) and app.screen.is_mounted):
+            if time.perf_counter() > deadline:
+                raise SystemExit("the exercise screen did not open within 30 s")
             await asyncio.sleep(0.01)
         screen = app.screen
         await pilot.press("r")
@@ -248,16 +253,21 @@ async def _key_latencies(app, seconds: float) -> tuple[list[float], float]:
             want = "file" if tabs.active == "task" else "task"
             pressed = time.perf_counter()
             app.simulate_key(keys[tabs.active])
-            while tabs.active != want:
+            while tabs.active != want and time.perf_counter() - pressed < KEY_TIMEOUT:
                 await asyncio.sleep(0.0005)
             latencies.append(time.perf_counter() - pressed)
+            if tabs.active != want:
+                print(f"    a key was not answered within {KEY_TIMEOUT:g} s: stopped pressing")
+                break
             await asyncio.sleep(0.1)
         points = len(plot.points)
         pressed = time.perf_counter()
         app.simulate_key("c")
-        while screen.running:
+        while screen.running and time.perf_counter() - pressed < KEY_TIMEOUT:
             await asyncio.sleep(0.001)
         cancelled = time.perf_counter() - pressed
+        if screen.running:
+            print(f"    the run had not stopped {KEY_TIMEOUT:g} s after the cancel key")
         print(f"    plotted {points} loss points while keys were pressed")
     app.session.close()
     return latencies, cancelled
@@ -293,11 +303,18 @@ def main() -> None:
     )
     parser.add_argument("--screenshot", type=Path, help="save an SVG of the home screen here")
     args = parser.parse_args()
+    scratch = Path(tempfile.mkdtemp(prefix="dlpath-bench-tui-"))
+    try:
+        run_benchmarks(args, scratch)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
+
+def run_benchmarks(args: argparse.Namespace, scratch: Path) -> None:
+    """Everything the command line asked for, with all that it writes under ``scratch``."""
     from dlpath.curriculum.loader import load_curriculum
     from dlpath.workspace import Workspace
 
-    scratch = Path(tempfile.mkdtemp(prefix="dlpath-bench-tui-"))
     os.environ["DLPATH_HOME"] = str(scratch / "home")
     pack = load_curriculum(PACK)
     workspace, _ = Workspace.create(scratch / "ws", pack)

@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
+import sys
+
 from dlpath.cli import context
 from dlpath.cli.app import app
+from dlpath.errors import DlpathError
+
+
+class TutorPackageMissingError(DlpathError):
+    """Raised when a package the tutor is drawn with (Textual and what it needs) is missing."""
+
+
+class NoTerminalError(DlpathError):
+    """Raised when `dlpath start` runs with its input or output not on a terminal."""
 
 
 @app.command()
@@ -16,13 +27,16 @@ def start() -> None:
     dlpath start
     """
     try:
-        from dlpath.tui import run_tutor
-    except ImportError:  # the TUI is being built; meanwhile show the path
-        from dlpath.cli.list_cmd import list_path
+        import textual  # noqa: F401 - only to say clearly when it is missing
+    except ImportError as error:
+        package = (error.name or "textual").split(".")[0]
+        raise TutorPackageMissingError(
+            f"the tutor needs the Python package `{package}`, which is not installed: "
+            f"run `pip install {package}`"
+        ) from error
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        # A full-screen app would write escape codes into the file and wait for keys forever.
+        raise NoTerminalError("dlpath start needs an interactive terminal; try `dlpath list`")
+    from dlpath.tui import run_tutor
 
-        context.console().print(
-            "[dim]The tutor app is not part of this build yet; here is your path.[/]"
-        )
-        list_path(as_json=False, track=None)
-        return
     run_tutor(workspace=context.state.workspace)

@@ -22,6 +22,15 @@ from dlpath.tui.session import Session
 from dlpath.tui.study_clock import StudyClock
 
 MIN_SIZE = (80, 24)
+# Inputs that count as studying (StudyClock): keys, clicks and the mouse wheel while reading.
+ACTIVITY_EVENTS = (
+    events.Key,
+    events.MouseDown,
+    events.MouseScrollDown,
+    events.MouseScrollUp,
+    events.MouseScrollLeft,
+    events.MouseScrollRight,
+)
 
 
 class TutorApp(App[None]):
@@ -50,20 +59,26 @@ class TutorApp(App[None]):
                     "works as before; your earlier progress is in that file.",
                 )
             )
-        self._guard_size()
+        self.guard_size()
 
     # -- input, size, time -----------------------------------------------------------------
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, (events.Key, events.MouseDown)):
+        if isinstance(event, ACTIVITY_EVENTS):
             self.clock.touch()
         await super().on_event(event)
 
     def on_resize(self, event: events.Resize) -> None:
-        self._guard_size(event.size.width, event.size.height)  # self.size is updated after this
+        self.guard_size(event.size.width, event.size.height)  # self.size is updated after this
 
-    def _guard_size(self, width: int | None = None, height: int | None = None) -> None:
-        """Below 80 x 24 a message covers the screens instead of a squeezed layout."""
+    def guard_size(self, width: int | None = None, height: int | None = None) -> None:
+        """Below 80 x 24 a message covers the screens instead of a squeezed layout.
+
+        Called on a resize and whenever a tutor screen comes forward. A TooSmall screen left
+        under another one once the terminal has grown closes itself when it comes forward.
+        """
+        if self._home() is None:
+            return  # a resize before on_mount: on_mount guards once the home screen is there
         if width is None or height is None:
             width, height = self.size
         too_small = width < MIN_SIZE[0] or height < MIN_SIZE[1]
@@ -75,6 +90,10 @@ class TutorApp(App[None]):
                 top.show_size(width, height)
         elif isinstance(top, TooSmall):
             self.pop_screen()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Nothing to jump to until the terminal is large enough (and not shown in the footer).
+        return not (action == "command_palette" and isinstance(self.screen, TooSmall))
 
     def enter_module(self, module_id: str | None) -> None:
         """Called as screens come forward: study time goes to the module being left."""

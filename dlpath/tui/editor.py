@@ -1,10 +1,12 @@
-"""Which editor opens a learner's file: ``$VISUAL``, then ``$EDITOR``, then a common one."""
+"""Which editor opens a learner's file (``$VISUAL``, then ``$EDITOR``, then a common one), and
+running it."""
 
 from __future__ import annotations
 
 import os
 import shlex
 import shutil
+import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -27,4 +29,18 @@ def editor_command(path: Path, environ: Mapping[str, str] | None = None) -> list
         found = shutil.which(name)
         if found:
             return [found, str(path)]
+    return None
+
+
+def run_editor(command: list[str]) -> str | None:
+    """Run the editor and wait for it; returns why it did not start, or None.
+
+    It never raises for an editor that cannot start: the caller runs it with the app suspended,
+    and an exception escaping that block would leave the app suspended (a blank screen).
+    """
+    try:
+        subprocess.run(command, check=False)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        return f"{command[0]} did not start ({reason}): set $VISUAL or $EDITOR to an editor"
     return None

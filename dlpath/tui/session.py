@@ -142,8 +142,9 @@ class Session:
         return self.store.reveal_hint(exercise.key, len(exercise.hints))
 
     def record_run(self, exercise: Exercise, verdict: Verdict, digest: str, seed: int) -> None:
-        """Record a finished run as `dlpath check` does; a cancelled one is not a result."""
-        if verdict.layer == "cancelled" or not digest:
+        """Record a finished run as `dlpath check` does; a cancelled run, or a fault of dlpath's
+        own (an ``internal`` verdict), says nothing about the learner's code."""
+        if not verdict.recordable or not digest:
             return
         self.store.record_run(CheckRun.from_verdict(exercise.key, verdict, digest, seed))
 

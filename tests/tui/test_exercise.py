@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import math
 import time
 
 from tui.fakes import FakeEngine
@@ -18,6 +19,7 @@ from dlpath.tui.widgets.loss_plot import LossPlot
 from dlpath.workspace import file_hash
 
 FIT_LINE = Place(EXERCISE, "basics", "fit_line")
+KEY_SAMPLES = 20
 ADD = Place(EXERCISE, "basics", "add")
 
 
@@ -40,10 +42,14 @@ def test_a_check_trains_live_passes_is_recorded_and_unlocks_the_comparison(
         assert "exercises/basics/fit_line.py" in text_of(screen.query_one("#file-line"))
         assert "build_model" in text_of(screen.query_one("#code"))
         assert screen.check_action("compare", ()) is None  # not before a pass
-        await pilot.press("r")
         plot = screen.query_one(LossPlot)
+        verdict_box = screen.query_one("#verdict")
+        assert not plot.display  # no box for a loss nobody reported yet
+        assert verdict_box.display and "No check has run" in text_of(verdict_box)
+        await pilot.press("r")
         await wait_until(pilot, lambda: len(plot.points) == 30)  # drawn while it "trains"
         assert screen.running and plot.total == 30
+        assert plot.display and not verdict_box.display  # no empty verdict box while it runs
         status = text_of(screen.query_one("#run-status"))
         assert "Training" in status and "step 30/30" in status and "loss" in status
         engine.release()
@@ -78,7 +84,7 @@ def test_keys_are_answered_within_100_ms_while_a_check_streams_progress(make_app
         await wait_until(pilot, lambda: len(screen.query_one(LossPlot).points) > 100)
         tabs = screen.query_one("#exercise-tabs")
         latencies = []
-        for _ in range(7):
+        for _ in range(KEY_SAMPLES):
             before = screen.session.store.hints_revealed("basics/fit_line")
             tabs.active = "task"
             await asyncio.sleep(0.03)
@@ -92,12 +98,25 @@ def test_keys_are_answered_within_100_ms_while_a_check_streams_progress(make_app
         await pilot.press("c")
         await wait_until(pilot, lambda: not screen.running)
         latencies.sort()
-        assert latencies[len(latencies) // 2] < 0.1, latencies
+        # The requirement is every key within 100 ms. The 95th percentile must meet it; one
+        # key in twenty may not, because this machine's cores are shared with other test
+        # workers and a scheduler or GC pause of the test process is not the app blocking.
+        # No key may take over 300 ms, which a blocked UI thread (a training step, a redraw
+        # per event) would exceed.
+        p95 = latencies[math.ceil(0.95 * len(latencies)) - 1]
+        assert p95 < 0.1, latencies
+        assert latencies[-1] < 0.3, latencies
 
     drive(app, scenario)
 
 
-def test_a_failure_shows_message_and_traceback_and_hints_come_one_at_a_time(make_app):
+def test_a_failure_shows_message_and_traceback_and_hints_come_one_at_a_time(
+    make_app, workspace, curriculum
+):
+    # the learner has written something: a stub still untouched counts as not started
+    workspace.file_for(curriculum.find_exercise("add")).write_text(
+        "def add(a, b):\n    return a + b + 1\n"
+    )
     engine = FakeEngine(
         steps=3,
         passed=False,
@@ -165,6 +184,7 @@ def test_a_crashing_engine_gives_a_verdict_and_the_app_lives_on(make_app):
         await wait_until(pilot, lambda: not screen.running and screen.last_verdict is not None)
         verdict = text_of(screen.query_one("#verdict"))
         assert "FAIL [internal]" in verdict and "did not start" in verdict
+        assert not screen.query_one(LossPlot).display  # it reported no loss: no plot box
         await pilot.press("r")  # and it can run again
         await wait_until(pilot, lambda: len(app.session.engine.engine.calls) == 2)
 
@@ -224,6 +244,43 @@ def test_the_editor_runs_with_the_app_suspended(make_app, workspace, curriculum,
     assert suspended and learner.read_text().endswith("# edited\n")
 
 
+def test_an_editor_that_cannot_start_is_reported_and_the_app_resumes(
+    make_app, workspace, curriculum, monkeypatch
+):
+    import contextlib
+
+    from dlpath.tui.app import TutorApp
+
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", "/nonexistent/editor")
+    learner = workspace.file_for(curriculum.find_exercise("add"))
+    before = learner.read_text()
+    events = []
+
+    @contextlib.contextmanager
+    def suspend_like_textual(self):
+        # As App.suspend: it resumes after the block, and not at all when the block raises.
+        events.append("suspended")
+        yield
+        events.append("resumed")
+
+    monkeypatch.setattr(TutorApp, "suspend", suspend_like_textual)
+    app = make_app()
+
+    async def scenario(pilot):
+        screen = await open_exercise(pilot, ADD)
+        await pilot.press("e")
+        await wait_until(pilot, lambda: "resumed" in events)
+        messages = [str(n.message) for n in app._notifications]
+        assert any("/nonexistent/editor did not start" in m for m in messages), messages
+        await pilot.press("i")  # the app still answers keys
+        await wait_until(pilot, lambda: screen.query_one("#exercise-tabs").active == "hints")
+
+    drive(app, scenario)
+    assert events == ["suspended", "resumed"]
+    assert learner.read_text() == before
+
+
 def test_watch_mode_reruns_the_check_when_the_file_is_saved(
     make_app, workspace, curriculum, monkeypatch
 ):
@@ -267,3 +324,19 @@ def test_without_a_workspace_the_exercise_offers_to_create_one(make_app, tmp_pat
 
     drive(app, scenario)
     assert (tmp_path / "not-yet" / "exercises" / "basics" / "add.py").is_file()
+
+
+def test_an_internal_verdict_is_shown_but_never_recorded(make_app, workspace, curriculum):
+    engine = FakeEngine(steps=3, passed=False, layer="internal", message="the check broke")
+    app = make_app(engine=engine)
+    learner = workspace.file_for(curriculum.find_exercise("fit_line"))
+    learner.write_text("def build_model():\n    return None\n")
+
+    async def scenario(pilot):
+        screen = await open_exercise(pilot)
+        await pilot.press("r")
+        await wait_until(pilot, lambda: not screen.running and screen.last_verdict is not None)
+        assert "the check broke" in text_of(screen.query_one("#verdict"))
+
+    drive(app, scenario)
+    assert app.session.store.runs() == []  # dlpath's fault, not a result of the learner's

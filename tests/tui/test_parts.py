@@ -3,6 +3,7 @@ where to continue, and the serialized engine."""
 
 from __future__ import annotations
 
+import sys
 import threading
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from tui.fakes import FakeEngine
 
 from dlpath.progress.store import open_store
 from dlpath.tui.diffing import side_by_side, unified
-from dlpath.tui.editor import editor_command
+from dlpath.tui.editor import editor_command, run_editor
 from dlpath.tui.engine import SerialEngine
 from dlpath.tui.event_feed import EventFeed
 from dlpath.tui.places import EXERCISE, LESSON, QUIZ, Place, following, resume
@@ -83,6 +84,21 @@ def test_editor_command_prefers_visual_then_editor(tmp_path):
     assert editor_command(path, {"EDITOR": "nano"}) == ["nano", str(path)]
 
 
+def test_run_editor_reports_an_editor_that_cannot_start_instead_of_raising(tmp_path):
+    problem = run_editor(["/nonexistent/editor", str(tmp_path / "f.py")])
+    assert problem is not None and problem.startswith("/nonexistent/editor did not start")
+    assert "$EDITOR" in problem
+    assert run_editor([sys.executable, "-c", "pass"]) is None
+
+
+def test_a_long_module_summary_is_cut_at_a_word():
+    from dlpath.tui.screens.home import first_sentence
+
+    assert first_sentence("Short. And more.") == "Short."
+    cut = first_sentence("word " * 60, limit=40)
+    assert cut.endswith("word…") and len(cut) <= 40
+
+
 def test_study_clock_cuts_idle_gaps_and_pays_the_module_left():
     now = [0.0]
     clock = StudyClock(idle=60, now=lambda: now[0])
@@ -120,7 +136,9 @@ def test_resume_follows_the_path_and_a_failure_comes_first(curriculum, workspace
 
     fit_line = curriculum.find_exercise("fit_line")
     assert fit_line is not None
-    digest = file_hash(workspace.file_for(fit_line))
+    learner = workspace.file_for(fit_line)
+    learner.write_text("def build_model():\n    return None\n")  # started: no longer the stub
+    digest = file_hash(learner)
     session.record_run(fit_line, Verdict(fit_line.key, False, "values", "no"), digest, 0)
     assert session.resume_place() == Place(EXERCISE, "basics", "fit_line")
     assert following(curriculum, Place(LESSON, "basics", "lines"), session.modules()) == Place(

@@ -15,7 +15,16 @@ def test_each_kind_of_question_gets_feedback_and_is_recorded(make_app):
     async def scenario(pilot):
         app.open_place(Place(QUIZ, "basics"))
         screen = await wait_for_screen(pilot, QuizScreen)
-        # multiple choice: the wrong option, with its own explanation and the right answer
+        # multiple choice: the footer offers a digit per option and enter to submit
+        shown = {
+            key: active.binding.description
+            for key, active in screen.active_bindings.items()
+            if active.binding.show and active.enabled
+        }
+        options = len(screen.question.options)
+        assert [str(n) for n in range(1, options + 1)] == [k for k in shown if k.isdigit()]
+        assert shown["enter"] == "Submit"
+        # the wrong option, with its own explanation and the right answer
         await pilot.press("enter")
         await wait_until(pilot, lambda: screen.phase == FEEDBACK)
         feedback = text_of(screen.query_one("#quiz-feedback"))
@@ -23,8 +32,9 @@ def test_each_kind_of_question_gets_feedback_and_is_recorded(make_app):
         await pilot.press("n")
         # numeric: not a number, then a number within the tolerance
         await wait_until(pilot, lambda: screen.index == 1 and screen.phase == "ask")
+        assert not any(key.isdigit() for key in screen.active_bindings)  # digits are typed
         await pilot.press(*"ten", "enter")
-        assert "is not a number" in text_of(screen.query_one("#quiz-feedback"))
+        assert text_of(screen.query_one("#quiz-feedback")).startswith("“ten” is not a number")
         screen.query_one("#quiz-input").value = "2.3027"
         await pilot.press("enter")
         await wait_until(pilot, lambda: screen.phase == FEEDBACK)
@@ -33,6 +43,7 @@ def test_each_kind_of_question_gets_feedback_and_is_recorded(make_app):
         await pilot.click("#quiz-main")  # "Next question", by mouse
         # free recall: the answer is shown, the learner grades themself
         await wait_until(pilot, lambda: screen.index == 2)
+        assert screen.query_one("#quiz-input").placeholder == "your answer from memory (optional)"
         await pilot.press(*"chain", "enter")
         await wait_until(pilot, lambda: screen.phase == REVEALED)
         assert "(f o g)' = f'(g) g'" in text_of(screen.query_one("#quiz-feedback"))

@@ -45,7 +45,9 @@ def test_quiz_screen_after_an_answer(make_app, snap_compare):
     assert snap_compare(app, terminal_size=SIZE, run_before=answer)
 
 
-def test_exercise_screen_after_a_failed_check(make_app, snap_compare):
+def test_exercise_screen_after_a_failed_check(make_app, snap_compare, workspace, curriculum):
+    learner = workspace.file_for(curriculum.find_exercise("fit_line"))
+    learner.write_text(learner.read_text() + "# started\n")  # a stub untouched is not started
     engine = FakeEngine(
         steps=40,
         passed=False,

@@ -46,6 +46,45 @@ def test_first_screen_imports_no_torch_and_comes_quickly(curriculum):
     assert report["first_screen"] < 5.0  # bench/bench_tui.py measures it; goal < 1 s
 
 
+def test_start_without_a_terminal_is_one_line_and_no_escape_codes(pack, tmp_path):
+    # stdin from /dev/null and stdout to a file, as in a script or a pipe: it must not hang
+    with open(tmp_path / "out.txt", "w+b") as out:
+        result = subprocess.run(
+            [sys.executable, "-m", "dlpath", "start"],
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.PIPE,
+            text=False,
+            timeout=60,
+        )
+        out.seek(0)
+        written = out.read()
+    assert result.returncode == 1
+    assert written == b""
+    assert result.stderr.decode() == (
+        "dlpath: error: dlpath start needs an interactive terminal; try `dlpath list`\n"
+    )
+
+
+def test_start_without_textual_names_the_package_and_how_to_install_it(monkeypatch, capsys, pack):
+    from dlpath.cli import main
+
+    monkeypatch.setitem(sys.modules, "textual", None)  # `import textual` now fails
+    monkeypatch.setattr(sys, "argv", ["dlpath", "start"])
+    try:
+        main()
+    except SystemExit as exit_:
+        code = exit_.code
+    else:
+        code = 0
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.splitlines() == [
+        "dlpath: error: the tutor needs the Python package `textual`, which is not installed: "
+        "run `pip install textual`"
+    ]
+
+
 def test_no_workspace_is_offered_and_created_where_the_learner_says(make_app, tmp_path):
     target = tmp_path / "my-exercises"
     app = make_app(workspace=tmp_path / "suggested")
@@ -94,6 +133,31 @@ def test_a_small_terminal_gets_a_message_until_it_grows(make_app):
         await wait_for_screen(pilot, HomeScreen)
         await pilot.resize_terminal(79, 30)
         await wait_for_screen(pilot, TooSmall)
+
+    drive(app, scenario, size=(70, 20))
+
+
+def test_nothing_opens_over_the_small_terminal_message_and_it_never_sticks(make_app):
+    from textual.command import CommandPalette
+
+    app = make_app()
+
+    async def scenario(pilot):
+        await wait_for_screen(pilot, TooSmall)
+        assert app.check_action("command_palette", ()) is False  # gone from the footer too
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.2)
+        assert not any(isinstance(s, CommandPalette) for s in app.screen_stack)
+        assert isinstance(app.screen, TooSmall)
+        app.action_show_settings()  # a screen opened anyway while it is small...
+        await wait_until(pilot, lambda: isinstance(app.screen, TooSmall))  # ...stays covered
+        assert any(isinstance(s, SettingsScreen) for s in app.screen_stack)
+        await pilot.resize_terminal(120, 40)
+        await wait_for_screen(pilot, SettingsScreen)
+        assert app.check_action("command_palette", ()) is True
+        await pilot.press("escape")
+        await wait_for_screen(pilot, HomeScreen)
+        assert not any(isinstance(s, TooSmall) for s in app.screen_stack), app.screen_stack
 
     drive(app, scenario, size=(70, 20))
 

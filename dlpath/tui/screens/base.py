@@ -44,6 +44,7 @@ class TutorScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         self.tutor.enter_module(self.module_id)
+        self.tutor.guard_size()  # a screen opened while the terminal is too small stays covered
 
     def refresh_state(self) -> None:
         """Redraw what depends on the progress store, settings or workspace."""

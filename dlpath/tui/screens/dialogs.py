@@ -95,6 +95,12 @@ class TooSmall(Screen[None]):
     def on_mount(self) -> None:
         self.show_size(*self.size_now)
 
+    def on_screen_resume(self) -> None:
+        """Back on top after a screen above it closed: close too if the terminal has grown."""
+        width, height = self.app.size
+        if width >= self.need[0] and height >= self.need[1] and self.app.screen is self:
+            self.app.pop_screen()
+
     def show_size(self, width: int, height: int) -> None:
         self.size_now = (width, height)
         need_w, need_h = self.need

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,10 +16,10 @@ from textual.widgets import Footer, Markdown, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from dlpath.curriculum.model import Exercise
-from dlpath.engine.requirements import missing_requirements
+from dlpath.engine.requirements import install_message, missing_requirements
 from dlpath.engine.verdict import Verdict
 from dlpath.engine.watch import signature, wait_for_change
-from dlpath.tui.editor import editor_command
+from dlpath.tui.editor import editor_command, run_editor
 from dlpath.tui.event_feed import EventFeed
 from dlpath.tui.screens.base import TutorScreen
 from dlpath.tui.widgets.check_panel import CheckPanel
@@ -193,7 +192,7 @@ class ExerciseScreen(TutorScreen):
                 ex.key,
                 False,
                 "setup",
-                f"this check needs {', '.join(missing)}: run `pip install {' '.join(missing)}`",
+                install_message(missing),
             )
             self._finish(Outcome(verdict, file_hash(path)))
             return
@@ -287,15 +286,15 @@ class ExerciseScreen(TutorScreen):
         before = signature(path)
         try:
             with self.app.suspend():
-                subprocess.run(command, check=False)
+                problem = run_editor(command)  # never raises: the app must always resume
         except SuspendNotSupported:
             self.notify(
                 f"This terminal cannot hand over to an editor; edit {path} elsewhere.",
                 severity="warning",
             )
             return
-        except OSError as exc:
-            self.notify(f"{command[0]} did not start: {exc}", severity="error")
+        if problem is not None:
+            self.notify(problem, severity="error", timeout=10)
             return
         self.refresh_file()
         if signature(path) != before and not self.watching:

@@ -29,6 +29,8 @@ ITEM_STATUS = {
     "started": ("◐", "$warning"),
     "not started": ("○", "$text-muted"),
 }
+ITEM_LABEL_WIDTH = max(len(kind) for kind in ("Lesson", "Quiz", "Exercise"))
+SUMMARY_LIMIT = 140  # about four lines of the module pane at 80 columns
 
 
 def place_id(place: Place) -> str:
@@ -40,7 +42,16 @@ def place_from_id(option_id: str) -> Place:
     return Place(kind, module_id, item_id)
 
 
-def module_prompt(number: int, entry: ModuleProgress, titles: dict[str, str]) -> Content:
+def item_label(kind: str) -> str:
+    """The kind of a module's item, padded so that the titles after it line up."""
+    return f" {kind:<{ITEM_LABEL_WIDTH}}  "
+
+
+def module_prompt(number: int, entry: ModuleProgress) -> Content:
+    """A module in the path list: one line each, cut to the pane's width by the stylesheet.
+
+    Which prerequisites are missing is said in full on the right, next to the module's items.
+    """
     icon, style = STATE_ICON[entry.state]
     module = entry.module
     first = Content.assemble((icon, style), f" {number}. ", (module.title, "bold"))
@@ -51,15 +62,19 @@ def module_prompt(number: int, entry: ModuleProgress, titles: dict[str, str]) ->
     )
     lines = [first, second]
     if entry.missing_prerequisites and entry.state != "done":
-        needs = ", ".join(titles.get(m, m) for m in entry.missing_prerequisites)
-        lines.append(Content.styled(f"   ⚠ needs {needs} first", "$warning"))
+        lines.append(Content.styled("   ⚠ prerequisites not done", "$warning"))
     return Content("\n").join(lines)
 
 
-def first_sentence(text: str) -> str:
-    """The summary's first sentence: the module list stays readable on a small terminal."""
+def first_sentence(text: str, limit: int = SUMMARY_LIMIT) -> str:
+    """The summary's first sentence, cut at a word near ``limit`` characters: on a small
+    terminal the module's items must keep most of the pane."""
     head, dot, rest = text.strip().partition(". ")
-    return f"{head}." if dot and rest else text.strip()
+    sentence = f"{head}." if dot and rest else text.strip()
+    if len(sentence) <= limit:
+        return sentence
+    cut = sentence[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:")
+    return f"{cut}…"
 
 
 def weeks_text(progress: PathProgress) -> str:
@@ -131,11 +146,10 @@ class HomeScreen(TutorScreen):
         track = session.track()
         self.title = session.curriculum.title
         self.sub_title = f"track: {track.title}" if track else "the whole path"
-        titles = {m.id: m.title for m in session.curriculum.modules}
         modules = self.query_one("#modules", OptionList)
         keep = modules.highlighted
         modules.set_options(
-            Option(module_prompt(n, entry, titles), id=entry.module.id)
+            Option(module_prompt(n, entry), id=entry.module.id)
             for n, entry in enumerate(progress.modules, start=1)
         )
         if progress.modules:
@@ -184,10 +198,10 @@ class HomeScreen(TutorScreen):
             Content.styled(facts, "$text-muted"),
         ]
         if entry.missing_prerequisites and entry.state != "done":
+            needs = "; ".join(self._module_name(m) for m in entry.missing_prerequisites)
             head_lines.append(
                 Content.styled(
-                    "⚠ Builds on " + ", ".join(entry.missing_prerequisites) + ", not done yet "
-                    "(you can still start here).",
+                    f"⚠ Builds on {needs}, not done yet (you can still start here).",
                     "$warning",
                 )
             )
@@ -199,7 +213,7 @@ class HomeScreen(TutorScreen):
             icon, style = ("✔", "$success") if done else ("○", "$text-muted")
             options.append(
                 Option(
-                    Content.assemble((icon, style), " Lesson  ", lesson.title),
+                    Content.assemble((icon, style), item_label("Lesson"), lesson.title),
                     id=place_id(Place(LESSON, module.id, lesson.id)),
                 )
             )
@@ -218,7 +232,7 @@ class HomeScreen(TutorScreen):
                 score, (icon, style) = f"{len(module.quiz)} questions", ("○", "$text-muted")
             options.append(
                 Option(
-                    Content.assemble((icon, style), " Quiz    ", (score, "$text-muted")),
+                    Content.assemble((icon, style), item_label("Quiz"), (score, "$text-muted")),
                     id=place_id(Place(QUIZ, module.id)),
                 )
             )
@@ -228,7 +242,10 @@ class HomeScreen(TutorScreen):
             options.append(
                 Option(
                     Content.assemble(
-                        (icon, style), " Exercise ", exercise.title, (f"  {status}", style)
+                        (icon, style),
+                        item_label("Exercise"),
+                        exercise.title,
+                        (f"  {status}", style),
                     ),
                     id=place_id(Place(EXERCISE, module.id, exercise.id)),
                 )
@@ -239,6 +256,15 @@ class HomeScreen(TutorScreen):
         self._shown_module = module.id
         if keep is not None and options:
             items.highlighted = min(keep, len(options) - 1)
+
+    def _module_name(self, module_id: str) -> str:
+        """A module as the path list shows it: its number on the path, then its title."""
+        numbers = {p.module.id: n for n, p in enumerate(self.progress.modules, start=1)}
+        try:
+            title = self.session.curriculum.module(module_id).title
+        except KeyError:
+            return module_id
+        return f"{numbers[module_id]}. {title}" if module_id in numbers else title
 
     @on(OptionList.OptionHighlighted, "#modules")
     def _module_highlighted(self) -> None:

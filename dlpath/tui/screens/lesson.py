@@ -27,6 +27,10 @@ class LessonScreen(TutorScreen):
         self.module = module
         self.module_id = module.id
         self.index = next(i for i, x in enumerate(module.lessons) if x.id == lesson_id)
+        self._showing = 0  # counts show_lesson calls, so a late one wins
+        self.settled = False
+        """True once the lesson shown is laid out. Read detection waits for it: while another
+        lesson loads, the scroll position and its maximum still belong to the previous text."""
 
     @property
     def place(self) -> Place:
@@ -49,6 +53,11 @@ class LessonScreen(TutorScreen):
     async def show_lesson(self) -> None:
         if not self.is_open:
             return
+        self._showing += 1
+        showing = self._showing
+        self.settled = False
+        scroll = self.query_one("#lesson-scroll", VerticalScroll)
+        scroll.scroll_home(animate=False, immediate=True)  # stops a scroll still animating
         lesson = self.module.lessons[self.index]
         self.title = lesson.title
         self.sub_title = (
@@ -59,10 +68,9 @@ class LessonScreen(TutorScreen):
         except (OSError, UnicodeDecodeError) as exc:
             text = f"**This lesson cannot be read:** `{exc}`"
         await self.query_one(Markdown).update(text)
-        if not self.is_open:
+        if not self.is_open or showing != self._showing:
             return
-        scroll = self.query_one("#lesson-scroll", VerticalScroll)
-        scroll.scroll_home(animate=False)
+        scroll.scroll_home(animate=False, immediate=True)
         self.query_one("#previous", Button).disabled = self.index == 0
         after = following(self.session.curriculum, self.place, self.session.modules())
         label = "Next ▶" if after is None or after.kind == LESSON else f"Next: {after.kind} ▶"
@@ -70,7 +78,12 @@ class LessonScreen(TutorScreen):
         self.query_one("#next", Button).disabled = after is None
         self._show_state()
         scroll.focus()
-        self.call_after_refresh(self._check_read)
+        self.call_after_refresh(self._settle, showing)  # after the layout of the new text
+
+    def _settle(self, showing: int) -> None:
+        if showing == self._showing and self.is_open:
+            self.settled = True
+            self._check_read()  # a lesson that fits on the screen is read at once
 
     def _is_read(self) -> bool:
         return (self.module.id, self.module.lessons[self.index].id) in (
@@ -87,7 +100,7 @@ class LessonScreen(TutorScreen):
 
     def _check_read(self) -> None:
         """Mark the lesson read once its end has been on screen."""
-        if not self.is_open:
+        if not self.is_open or not self.settled:
             return
         scroll = self.query_one("#lesson-scroll", VerticalScroll)
         if scroll.scroll_y >= scroll.max_scroll_y - 1 and not self._is_read():

@@ -16,17 +16,36 @@ from dlpath.tui.widgets.title_bar import TitleBar
 
 ASK, REVEALED, FEEDBACK, SUMMARY = "ask", "revealed", "feedback", "summary"
 KIND_LABEL = {"choice": "multiple choice", "numeric": "a number", "recall": "free recall"}
+CHOOSE = Binding.Group("Choose")
+
+
+class ChoiceList(OptionList):
+    """The options of a multiple-choice question; the footer shows that enter submits one."""
+
+    BINDINGS = [Binding("enter", "select", "Submit")]
+
+
+class NumberInput(Input):
+    """The answer to a numeric question; the footer shows that enter submits it."""
+
+    BINDINGS = [Binding("enter", "submit", "Submit")]
+
+
+class RecallInput(Input):
+    """An attempt at a free-recall question; the footer shows that enter reveals the answer."""
+
+    BINDINGS = [Binding("enter", "submit", "Show the answer")]
 
 
 class QuizScreen(TutorScreen):
     BINDINGS = [
+        *[Binding(str(n), f"choose({n})", f"Option {n}", group=CHOOSE) for n in range(1, 10)],
         Binding("n", "next_question", "Next question"),
         Binding("y", "grade(True)", "I had it"),
         Binding("x", "grade(False)", "Not yet"),
         Binding("r", "retake", "Retake"),
         Binding("w", "retry_wrong", "Retry wrong"),
         Binding("escape", "back", "Back"),
-        *[Binding(str(n), f"choose({n})", f"Option {n}", show=False) for n in range(1, 10)],
     ]
 
     def __init__(self, module: Module) -> None:
@@ -74,13 +93,18 @@ class QuizScreen(TutorScreen):
             return self.phase == REVEALED
         if action in ("retake", "retry_wrong"):
             return self.phase == SUMMARY
+        if action == "choose":  # the digits of the options there are, in the footer too
+            asking = self.phase == ASK and self.question.type == "choice"
+            number = parameters[0] if parameters else 0
+            return asking and isinstance(number, int) and number <= len(self.question.options)
         return True
 
     def _set_phase(self, phase: str) -> None:
         self.phase = phase
         main = self.query_one("#quiz-main", Button)
         main.display = phase in (ASK, FEEDBACK)
-        main.label = {ASK: "Submit", FEEDBACK: "Next question ▶"}.get(phase, "")
+        ask = "Show the answer" if self.question.type == "recall" else "Submit"
+        main.label = {ASK: ask, FEEDBACK: "Next question ▶"}.get(phase, "")
         self.query_one("#quiz-yes").display = phase == REVEALED
         self.query_one("#quiz-no").display = phase == REVEALED
         self.refresh_bindings()
@@ -105,7 +129,7 @@ class QuizScreen(TutorScreen):
         area = self.query_one("#quiz-answer", Vertical)
         await area.remove_children()
         if question.type == "choice":
-            options = OptionList(
+            options = ChoiceList(
                 *[
                     Option(f"{n}. {option.text}", id=option.id)
                     for n, option in enumerate(question.options, start=1)
@@ -116,12 +140,11 @@ class QuizScreen(TutorScreen):
             options.highlighted = 0
             options.focus()
         else:
-            placeholder = (
-                "type a number and press enter"
+            field: Input = (
+                NumberInput(placeholder="type a number, then enter", id="quiz-input")
                 if question.type == "numeric"
-                else "write your answer from memory (optional), then press enter to see it"
+                else RecallInput(placeholder="your answer from memory (optional)", id="quiz-input")
             )
-            field = Input(placeholder=placeholder, id="quiz-input")
             await area.mount(field)
             field.focus()
         self._set_phase(ASK)
@@ -186,7 +209,7 @@ class QuizScreen(TutorScreen):
             try:
                 correct = question.is_correct(float(given.strip()))
             except ValueError:
-                feedback.update(Content.styled(f"`{given}` is not a number.", "$warning"))
+                feedback.update(not_a_number(given))
                 return
         else:
             correct = question.is_correct(given)
@@ -297,3 +320,14 @@ class QuizScreen(TutorScreen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+
+def not_a_number(given: str) -> Content:
+    """What a numeric question says to an answer that is not a number."""
+    if not given.strip():
+        return Content.styled("Type a number first, such as 0.5 or 1e-3.", "$warning")
+    return Content.assemble(
+        ("“", "$warning"),
+        (given.strip(), "bold $warning"),
+        ("” is not a number: type one such as 0.5 or 1e-3.", "$warning"),
+    )

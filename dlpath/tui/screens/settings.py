@@ -27,7 +27,7 @@ DEVICE_LABEL = {
 
 def devices_text(devices: dict[str, Any]) -> Content:
     """What the check process found, in one line."""
-    found = [f"CPU ({devices.get('threads', '?')} threads)"]
+    found = ["CPU"]
     if devices.get("cuda"):
         found.append(f"CUDA: {devices.get('cuda_name', 'present')}")
     if devices.get("mps"):
@@ -36,6 +36,9 @@ def devices_text(devices: dict[str, Any]) -> Content:
     text = "Found: " + ", ".join(found)
     if missing:
         text += " · not found: " + ", ".join(missing)
+    threads = devices.get("threads")
+    if isinstance(threads, int):  # the checks' thread setting (DLPATH_THREADS), not the CPU's
+        text += f" · checks use {threads} thread{'' if threads == 1 else 's'}"
     return Content.styled(text, "$text-muted")
 
 
@@ -89,6 +92,7 @@ class SettingsScreen(TutorScreen):
         self.title = "Settings"
         self.sub_title = "saved in your progress database"
         self.refresh_state()
+        self.query_one("#track", RadioSet).focus()  # not the scroll container around it
         known = self.session.engine.devices
         if known:
             self._show_devices(known)

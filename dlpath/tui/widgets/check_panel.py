@@ -34,6 +34,15 @@ class CheckPanel(Vertical):
         yield LossPlot(id="loss-plot")
         yield VerdictPanel(id="verdict")
 
+    def on_mount(self) -> None:
+        self._show_plot()
+
+    def _show_plot(self) -> None:
+        """The loss plot only once the check has reported a loss; the verdict gets its room."""
+        drawn = bool(self.plot.points)
+        self.plot.display = drawn
+        self.set_class(not drawn, "-no-plot")
+
     @property
     def plot(self) -> LossPlot:
         return self.query_one(LossPlot)
@@ -59,7 +68,8 @@ class CheckPanel(Vertical):
         self.logs = []
         self._log()
         self.plot.reset()
-        self.verdict_panel.clear_verdict()
+        self._show_plot()
+        self.verdict_panel.clear_verdict()  # empty: hidden until the verdict
         self._status(
             Content.assemble(
                 ("● Running ", "bold $accent"),
@@ -87,6 +97,8 @@ class CheckPanel(Vertical):
                 self.logs = self.logs[-LOG_LINES:]
         if points or self.total:
             self.plot.extend(points, total=self.total or None)
+            if points and not self.plot.display:
+                self._show_plot()
         if self.logs:
             self._log()
         if self.total:

@@ -64,7 +64,10 @@ class VerdictPanel(Static):
         self.set_class(verdict.passed, "-passed")
         self.set_class(not verdict.passed and verdict.layer != "cancelled", "-failed")
         self.update(verdict_content(verdict, hints_left, hints_total, can_compare))
+        self.display = True
 
     def clear_verdict(self, message: str = "") -> None:
+        """Show ``message`` in place of a verdict; without one (a check running) no box at all."""
         self.remove_class("-passed", "-failed")
         self.update(Content.styled(message, "$text-muted"))
+        self.display = bool(message)
