@@ -39,7 +39,10 @@ def new(
     assignments: Annotated[
         list[str] | None,
         typer.Option(
-            "--set", help="Answer a template question: key=value (repeatable).", show_default=False
+            "--set",
+            metavar="KEY=VALUE",
+            help="Answer a template question: key=value (repeatable).",
+            show_default=False,
         ),
     ] = None,
 ) -> None:

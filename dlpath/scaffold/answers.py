@@ -5,6 +5,7 @@ from __future__ import annotations
 import keyword
 import re
 import sys
+from pathlib import Path
 
 from dlpath.scaffold.catalog import TemplateInfo
 from dlpath.scaffold.errors import ScaffoldError
@@ -12,10 +13,30 @@ from dlpath.scaffold.errors import ScaffoldError
 PACKAGE_NAME = re.compile(r"[a-z_][a-z0-9_]*")
 FOLDER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 JINJA_MARKUP = ("{{", "{%", "{#")
-# A generated package with one of these names would hide the real module from the project.
+RECORD_FILE = ".dlpath-template.json"  # every generated project records its template here
+# A generated package with one of these names would hide a module the project imports: its
+# dependencies, theirs, its test and build tools, and the usual next installs. The templates'
+# hooks/pre_gen_project.py carry the same list, for the stock cookiecutter command. Lowercase:
+# on macOS and Windows a package "pil" hides Pillow's "PIL".
 TAKEN_NAMES = frozenset(
-    {"torch", "numpy", "sklearn", "yaml", "matplotlib", "onnx", "onnxruntime", "tests"}
-)
+    {
+        # the project's dependencies (pyproject.toml) and what they import
+        "torch", "torchgen", "functorch", "triton", "nvidia", "numpy", "sklearn", "scipy",
+        "joblib", "threadpoolctl", "yaml", "_yaml", "matplotlib", "mpl_toolkits", "pylab",
+        "pil", "contourpy", "cycler", "fonttools", "kiwisolver", "pyparsing", "dateutil",
+        "six", "packaging", "onnx", "onnxruntime", "onnxscript", "google", "ml_dtypes",
+        "flatbuffers", "coloredlogs", "humanfriendly", "sympy", "mpmath", "networkx",
+        "jinja2", "markupsafe", "filelock", "fsspec", "typing_extensions",
+        # test, lint and build tools
+        "pytest", "_pytest", "pluggy", "iniconfig", "py", "pygments", "exceptiongroup",
+        "tomli", "ruff", "setuptools", "pkg_resources", "_distutils_hack", "pip", "wheel",
+        # what a project like this installs next
+        "pandas", "polars", "pyarrow", "seaborn", "torchvision", "torchaudio", "torchtext",
+        "transformers", "tokenizers", "datasets", "tqdm", "requests",
+        # the project's own folder of tests
+        "tests",
+    }
+)  # fmt: skip
 
 
 def check_given(info: TemplateInfo, answers: dict[str, str]) -> None:
@@ -57,3 +78,44 @@ def check_names(answers: dict[str, str]) -> None:
             f"package_name {package!r}{origin} would hide the module of the same name: "
             "choose another project name (or set package_name)"
         )
+    installed = installed_module(package)
+    if installed is not None:
+        raise ScaffoldError(
+            f"package_name {package!r}{origin} would hide the installed module {installed!r}: "
+            "choose another project name (or set package_name)"
+        )
+
+
+def installed_module(package: str) -> str | None:
+    """The importable top-level module that a package called ``package`` would hide, or None.
+
+    Names are compared without case, as the file systems of macOS and Windows compare them.
+    A namespace package (a bare folder on the path) hides nothing: any real package wins. Nor
+    does a project `dlpath new` made (installed with `make install`): rendering its template
+    again, as the portfolio check does, must work, and it is no dependency of a new project.
+    """
+    import importlib.util
+    import pkgutil
+
+    try:
+        spec = importlib.util.find_spec(package)
+    except (ImportError, ValueError):  # a broken install: still a name that is taken
+        return package
+    if spec is not None and spec.origin is not None and not _made_by_dlpath(Path(spec.origin)):
+        return package
+    lowered = package.lower()
+    for name in sys.builtin_module_names:
+        if name.lower() == lowered:
+            return name
+    for module in pkgutil.iter_modules():
+        if module.name.lower() == lowered:
+            folder = getattr(module.module_finder, "path", None)
+            if folder is None or not _made_by_dlpath(Path(folder) / module.name):
+                return module.name
+    return None
+
+
+def _made_by_dlpath(location: Path) -> bool:
+    """Whether a module's file or folder is the package of a project `dlpath new` made
+    (``<project>/src/<package>/``, beside the project's record of its template)."""
+    return any((folder / RECORD_FILE).is_file() for folder in list(location.parents)[:3])

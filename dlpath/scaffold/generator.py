@@ -6,18 +6,29 @@ hidden staging folder beside the destination and moved into place in one rename,
 half-way leaves nothing behind and an interrupted run never leaves a half project under the
 real name. cookiecutter reads no user config and writes its replay file into the staging
 folder, removed afterwards: nothing lands in the user's home.
+
+The cleanup also runs when the process is told to stop: while writing, SIGTERM and SIGHUP (a
+closed terminal) raise SystemExit as Ctrl-C raises KeyboardInterrupt. Only SIGKILL or a power
+cut can leave a staging folder behind; its name holds the process id, so the next generation
+into the same destination removes it once that process is gone.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
+import signal
 import tempfile
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 from dlpath.scaffold.answers import check_given, check_names
 from dlpath.scaffold.catalog import TemplateInfo, find_template
 from dlpath.scaffold.errors import ScaffoldError
+
+STAGING_SUFFIX = ".partial"
 
 
 def resolve_answers(info: TemplateInfo, answers: dict[str, str], no_input: bool) -> dict[str, str]:
@@ -38,7 +49,7 @@ def resolve_answers(info: TemplateInfo, answers: dict[str, str], no_input: bool)
     except EOFError as exc:
         raise ScaffoldError(
             f"template {info.name}: no answer could be read (standard input is closed); "
-            "give the answers and ask for no input"
+            "use --no-input with --set key=value"
         ) from exc
     except CookiecutterException as exc:
         raise ScaffoldError(f"template {info.name}: {_first_line(exc)}") from exc
@@ -81,26 +92,32 @@ def _write_project(info: TemplateInfo, answers: dict[str, str], target: Path) ->
     made_parents: list[Path] = []
     staging: Path | None = None
     try:
-        _make_parents(target.parent, made_parents)
-        staging = Path(
-            tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
-        )
-        # A config given as a dict: no user config is read, and the replay file goes into the
-        # staging folder, removed with it.
-        private = {
-            "replay_dir": str(staging / ".replay"),
-            "cookiecutters_dir": str(staging / ".cookiecutters"),
-        }
-        written = cookiecutter(
-            str(info.path),
-            no_input=True,
-            extra_context=answers,
-            output_dir=str(staging),
-            default_config=private,  # type: ignore[arg-type]  # a dict is accepted since 2.2
-        )
-        if target.exists():
-            raise ScaffoldError(f"{target} appeared while generating: left untouched")
-        Path(written).rename(target)
+        with _stop_signals_exit():
+            _make_parents(target.parent, made_parents)
+            _remove_stale_staging(target)
+            staging = Path(
+                tempfile.mkdtemp(
+                    prefix=f"{_staging_prefix(target)}{os.getpid()}.",
+                    suffix=STAGING_SUFFIX,
+                    dir=target.parent,
+                )
+            )
+            # A config given as a dict: no user config is read, and the replay file goes into
+            # the staging folder, removed with it.
+            private = {
+                "replay_dir": str(staging / ".replay"),
+                "cookiecutters_dir": str(staging / ".cookiecutters"),
+            }
+            written = cookiecutter(
+                str(info.path),
+                no_input=True,
+                extra_context=answers,
+                output_dir=str(staging),
+                default_config=private,  # type: ignore[arg-type]  # a dict is accepted since 2.2
+            )
+            if target.exists():
+                raise ScaffoldError(f"{target} appeared while generating: left untouched")
+            Path(written).rename(target)
     except BaseException as exc:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
@@ -114,6 +131,67 @@ def _write_project(info: TemplateInfo, answers: dict[str, str], target: Path) ->
         raise
     shutil.rmtree(staging)  # only cookiecutter's replay file is left in it
     return target
+
+
+def _staging_prefix(target: Path) -> str:
+    """Staging folders for ``target`` are named ``.<name>.<pid>.<random>.partial``."""
+    return f".{target.name}."
+
+
+@contextlib.contextmanager
+def _stop_signals_exit() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise SystemExit (exit status 128 + the signal) while in the block,
+    so ``finally`` and ``except`` clauses run; the handlers before are put back after.
+
+    Only a signal left to its default action (ending the process on the spot) is changed: one
+    that is ignored (``nohup``) or handled by the program stays as it was. Python lets only the
+    main thread set handlers; in another thread this does nothing.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    replaced = {}
+    for name in ("SIGTERM", "SIGHUP"):  # Windows has no SIGHUP
+        number = getattr(signal, name, None)
+        if number is not None and signal.getsignal(number) == signal.SIG_DFL:
+            replaced[number] = signal.signal(number, stop)
+    try:
+        yield
+    finally:
+        for number, handler in replaced.items():
+            signal.signal(number, handler)
+
+
+def _remove_stale_staging(target: Path) -> None:
+    """Remove staging folders for ``target`` whose process has ended without removing them
+    (SIGKILL, a power cut). One whose process is still running is another generation's."""
+    if os.name != "posix":  # no cheap, safe way to ask whether a process id is alive
+        return
+    prefix = _staging_prefix(target)
+    with contextlib.suppress(OSError):
+        for path in target.parent.iterdir():
+            name = path.name
+            if not (name.startswith(prefix) and name.endswith(STAGING_SUFFIX)):
+                continue
+            parts = name[len(prefix) : -len(STAGING_SUFFIX)].split(".")
+            if len(parts) != 2 or not parts[0].isdigit() or _process_alive(int(parts[0])):
+                continue  # another destination's (a name with dots), or still being written
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: nothing is sent, only whether the process exists
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # it exists, but belongs to someone else
+    return True
 
 
 def _make_parents(folder: Path, made: list[Path]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import filecmp
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -161,9 +162,20 @@ def test_prompts_ask_each_question(tmp_path, monkeypatch):
 
 def test_closed_input_is_an_error_not_a_hang(tmp_path, monkeypatch):
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
-    with pytest.raises(ScaffoldError, match="no answer"):
+    with pytest.raises(ScaffoldError, match="no answer") as raised:
         generate("cv-project", tmp_path / "p")
+    assert str(raised.value).endswith("use --no-input with --set key=value")
     assert not (tmp_path / "p").exists()
+
+
+def test_help_shows_set_as_key_value():
+    from typer.testing import CliRunner
+
+    from dlpath.cli import app
+
+    result = CliRunner().invoke(app, ["new", "--help"])
+    assert result.exit_code == 0
+    assert "--set KEY=VALUE" in result.output and "list[str]" not in result.output
 
 
 @pytest.mark.parametrize(
@@ -185,6 +197,63 @@ def test_bad_input_is_refused_before_anything_is_written(tmp_path, template, ans
         generate(template, tmp_path / "out" / "p", answers, no_input=True)
     assert "\n" not in str(raised.value)
     assert not (tmp_path / "out").exists()
+
+
+# Dependencies of the generated project (and theirs), its tools, and a usual next install: a
+# package of that name would hide the real one from the project's own code and tests.
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {"project_name": "SciPy"}, {"project_name": "pytest"}, {"package_name": "_pytest"},
+        {"project_name": "joblib"}, {"project_name": "threadpoolctl"}, {"project_name": "Pil"},
+        {"project_name": "setuptools"}, {"project_name": "pandas"}, {"project_name": "ruff"},
+        {"project_name": "onnxscript"},
+    ],
+)  # fmt: skip
+def test_a_name_that_hides_a_dependency_is_refused(tmp_path, answers):
+    with pytest.raises(ScaffoldError, match="would hide the module") as raised:
+        generate("tabular-project", tmp_path / "out" / "p", answers, no_input=True)
+    assert "\n" not in str(raised.value)
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_name_that_hides_any_installed_module_is_refused(tmp_path, monkeypatch):
+    with pytest.raises(ScaffoldError, match="would hide the installed module 'rich'"):
+        generate("cv-project", tmp_path / "p1", {"project_name": "rich"}, no_input=True)
+    # compared without case, as on macOS and Windows, where "camelmod/" hides "CamelMod"
+    (tmp_path / "path").mkdir()
+    (tmp_path / "path" / "CamelMod.py").write_text("")
+    monkeypatch.syspath_prepend(str(tmp_path / "path"))
+    with pytest.raises(ScaffoldError, match="installed module 'CamelMod'") as raised:
+        generate("cv-project", tmp_path / "p2", {"project_name": "camelmod"}, no_input=True)
+    assert "\n" not in str(raised.value)
+    assert not (tmp_path / "p1").exists() and not (tmp_path / "p2").exists()
+
+
+def test_an_installed_dlpath_project_can_be_rendered_again(tmp_path, monkeypatch):
+    # `make install` put the learner's project on the path; the portfolio check renders its
+    # template again with the same answers, so that name must still be accepted
+    answers = {"project_name": "Churn"}
+    first = generate("tabular-project", tmp_path / "first", answers, no_input=True)
+    monkeypatch.syspath_prepend(str(first / "src"))
+    again = generate("tabular-project", tmp_path / "again", answers, no_input=True)
+    assert (again / "src" / "churn" / "task.py").is_file()
+    # the same layout without the record of a template is somebody else's package
+    (first / ".dlpath-template.json").unlink()
+    with pytest.raises(ScaffoldError, match="installed module 'churn'"):
+        generate("tabular-project", tmp_path / "third", answers, no_input=True)
+
+
+def test_the_hooks_refuse_the_same_names_as_dlpath():
+    import ast
+
+    from dlpath.scaffold.answers import TAKEN_NAMES
+
+    for template in TEMPLATES:
+        tree = ast.parse((templates_dir() / template / "hooks" / "pre_gen_project.py").read_text())
+        (taken,) = [node.value for node in tree.body if isinstance(node, ast.Assign)
+                    and any(getattr(t, "id", "") == "TAKEN" for t in node.targets)]  # fmt: skip
+        assert ast.literal_eval(taken) == set(TAKEN_NAMES), template
 
 
 def test_an_existing_destination_is_left_untouched(tmp_path):
@@ -221,11 +290,91 @@ def test_a_failure_half_way_leaves_nothing_behind(tmp_path, monkeypatch):
     assert list(work.iterdir()) == []  # no project, no staging folder, no new parent folders
 
 
-def test_a_failing_hook_leaves_nothing_behind(tmp_path, monkeypatch):
+@pytest.mark.parametrize("package", ["9lives", "scipy"])
+def test_a_failing_hook_leaves_nothing_behind(tmp_path, monkeypatch, package):
     # get past dlpath's own checks to show the template's hook refuses a bad name by itself
     monkeypatch.setattr("dlpath.scaffold.generator.check_names", lambda answers: None)
     work = tmp_path / "work"
     work.mkdir()
     with pytest.raises(ScaffoldError, match="Hook script failed"):
-        generate("cv-project", work / "p", {"package_name": "9lives"}, no_input=True)
+        generate("cv-project", work / "p", {"package_name": package}, no_input=True)
     assert list(work.iterdir()) == []
+
+
+# A generation that stops after five files, until it is signalled: as `dlpath new` runs it.
+PAUSED_GENERATION = """
+import signal, sys, time
+for name in ("SIGTERM", "SIGHUP"):  # as from a terminal, even if the tests run under nohup
+    signal.signal(getattr(signal, name), signal.SIG_DFL)
+import cookiecutter.generate
+real_generate_file = cookiecutter.generate.generate_file
+written = []
+def pause_after_five_files(*args, **kwargs):
+    if len(written) == 5:
+        print("paused", flush=True)
+        time.sleep(60)
+    written.append(args[1])
+    return real_generate_file(*args, **kwargs)
+cookiecutter.generate.generate_file = pause_after_five_files
+from dlpath.cli import main
+sys.argv = ["dlpath", "new", "cv-project", sys.argv[1], "--no-input"]
+main()
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGHUP"])
+def test_a_stop_signal_half_way_leaves_nothing_behind(tmp_path, signal_name):
+    import signal
+
+    work = tmp_path / "work"
+    work.mkdir()
+    child = subprocess.Popen(
+        [sys.executable, "-c", PAUSED_GENERATION, str(work / "new" / "project")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert child.stdout is not None and child.stdout.readline() == "paused\n"
+        assert any(p.name.endswith(".partial") for p in (work / "new").iterdir())
+        child.send_signal(getattr(signal, signal_name))
+        _, stderr = child.communicate(timeout=30)
+    finally:
+        child.kill()
+        child.wait()
+    assert child.returncode == 128 + getattr(signal, signal_name), stderr
+    assert list(work.iterdir()) == []  # no project, no staging folder, no new parent folder
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="process ids are not checked on Windows")
+def test_staging_left_by_a_killed_run_is_swept_and_a_running_ones_kept(tmp_path):
+    finished = subprocess.Popen([sys.executable, "-c", "pass"])
+    finished.wait()  # its process id now names no process
+    work = tmp_path / "work"
+    stale = work / f".project.{finished.pid}.abc123.partial"
+    running = work / f".project.{os.getpid()}.def456.partial"
+    other = work / f".project.v2.{finished.pid}.ghi789.partial"  # for "project.v2"
+    for folder in (stale, running, other):
+        (folder / "digit-classifier").mkdir(parents=True)
+    generate("cv-project", work / "project", no_input=True)
+    assert sorted(p.name for p in work.iterdir()) == sorted(["project", running.name, other.name])
+
+
+def test_signal_handlers_are_put_back_and_threads_can_generate(tmp_path):
+    import signal
+    import threading
+
+    before = signal.getsignal(signal.SIGTERM)
+    generate("tabular-project", tmp_path / "main-thread", no_input=True)
+    assert signal.getsignal(signal.SIGTERM) == before
+    failures: list[BaseException] = []
+
+    def in_thread() -> None:
+        try:
+            generate("tabular-project", tmp_path / "thread", no_input=True)
+        except BaseException as exc:  # reported by the assertion below
+            failures.append(exc)
+
+    worker = threading.Thread(target=in_thread)
+    worker.start()
+    worker.join()
+    assert failures == [] and (tmp_path / "thread" / "pyproject.toml").is_file()

@@ -8,6 +8,7 @@ that), so by default it runs for cv-project only, and for the other two under `-
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -16,6 +17,7 @@ from dlpath.scaffold import generate
 
 TEMPLATES = ("cv-project", "nlp-project", "tabular-project")
 TORCHRUN_TEST = "tests/test_distributed.py"
+OUTCOME_LINE = re.compile(r"^\S+::\S+ PASSED\b")
 
 pytestmark = pytest.mark.xdist_group("scaffold-generated")
 
@@ -30,9 +32,14 @@ def test_generated_project_passes_its_tests_and_ruff(
     assert linted.returncode == 0, linted.stdout
     started = time.perf_counter()
     torchrun = f"{TORCHRUN_TEST}::test_torchrun_trains_with_two_processes"
-    done = project_tests(project, "--deselect", torchrun)
+    done = project_tests(project, "-vv", "--deselect", torchrun)  # -q -vv: one line a test
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
     assert "1 deselected" in done.stdout
+    # The portfolio check reads each test's outcome from `pytest -v` lines, one word per test
+    # id: a parametrized test's id must hold no space.
+    outcomes = [line for line in done.stdout.splitlines() if " PASSED" in line]
+    assert outcomes, done.stdout[-2000:]
+    assert [line for line in outcomes if not OUTCOME_LINE.match(line)] == []
     print(f"{template}: generated tests without torchrun {time.perf_counter() - started:.1f} s")
 
 

@@ -6,8 +6,22 @@ import sys
 
 PACKAGE = "{{ cookiecutter.package_name }}"
 SLUG = "{{ cookiecutter.project_slug }}"
-# A package with one of these names would hide the real module of that name from the project.
-TAKEN = {"torch", "numpy", "sklearn", "yaml", "matplotlib", "onnx", "onnxruntime", "tests"}
+# A package with one of these names would hide a module the project imports: its dependencies,
+# theirs, its test and build tools, the usual next installs, and its own tests folder. The same
+# list as TAKEN_NAMES in dlpath/scaffold/answers.py (dlpath also refuses any installed module).
+TAKEN = {
+    "torch", "torchgen", "functorch", "triton", "nvidia", "numpy", "sklearn", "scipy",
+    "joblib", "threadpoolctl", "yaml", "_yaml", "matplotlib", "mpl_toolkits", "pylab",
+    "pil", "contourpy", "cycler", "fonttools", "kiwisolver", "pyparsing", "dateutil",
+    "six", "packaging", "onnx", "onnxruntime", "onnxscript", "google", "ml_dtypes",
+    "flatbuffers", "coloredlogs", "humanfriendly", "sympy", "mpmath", "networkx",
+    "jinja2", "markupsafe", "filelock", "fsspec", "typing_extensions",
+    "pytest", "_pytest", "pluggy", "iniconfig", "py", "pygments", "exceptiongroup",
+    "tomli", "ruff", "setuptools", "pkg_resources", "_distutils_hack", "pip", "wheel",
+    "pandas", "polars", "pyarrow", "seaborn", "torchvision", "torchaudio", "torchtext",
+    "transformers", "tokenizers", "datasets", "tqdm", "requests",
+    "tests",
+}
 
 if not re.fullmatch(r"[a-z_][a-z0-9_]*", PACKAGE) or keyword.iskeyword(PACKAGE):
     sys.exit(

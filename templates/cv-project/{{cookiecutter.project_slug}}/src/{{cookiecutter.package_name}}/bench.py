@@ -4,6 +4,8 @@
 
 Latency is a distribution, not a number: the median says what a typical request costs and the
 99th percentile what the slowest one in a hundred does, which is what a service's users notice.
+Both runtimes get the same number of CPU threads (``bench.threads``), reported with the table:
+a latency means little without the threads it used.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Callable
 import numpy as np
 import torch
 
-from .checkpoint import load_model
+from .checkpoint import load_trained
 from .config import add_config_arguments, config_from_args, reported_errors, run_dir
 from .device import pick_device
 from .export import ONNX_FILE, sample_inputs
@@ -46,18 +48,41 @@ def summarize(timings_ms: np.ndarray, batch_size: int) -> dict:
 def bench(config: dict) -> list[dict]:
     """Time the model on ``bench.batch_sizes``; record and return one row per runtime and size."""
     bench_config = config.get("bench", {})
+    threads = int(bench_config.get("threads") or torch.get_num_threads())
+    previous = torch.get_num_threads()
+    torch.set_num_threads(threads)  # PyTorch's intra-op threads, put back afterwards
+    try:
+        rows = time_runtimes(config, threads)
+    finally:
+        torch.set_num_threads(previous)
+    update_metrics(
+        run_dir(config),
+        bench={"iterations": int(bench_config.get("iterations", 200)), "threads": threads,
+               "rows": rows},
+    )  # fmt: skip
+    print(f"CPU threads per runtime: {threads} (bench.threads)")
+    print_table(rows)
+    return rows
+
+
+def time_runtimes(config: dict, threads: int) -> list[dict]:
+    """One row of latency percentiles per runtime and batch size."""
+    bench_config = config.get("bench", {})
     iterations = int(bench_config.get("iterations", 200))
     warmup = int(bench_config.get("warmup", 20))
     out = run_dir(config)
     device = pick_device(config.get("device", "auto"))
-    model, _ = load_model(out, device)
-    examples = sample_inputs(config)
+    model, checkpoint = load_trained(config, device)
+    examples = sample_inputs(checkpoint)
     session = None
     if (out / ONNX_FILE).exists():
         import onnxruntime
 
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1  # one graph node at a time, as PyTorch runs it
         session = onnxruntime.InferenceSession(
-            str(out / ONNX_FILE), providers=["CPUExecutionProvider"]
+            str(out / ONNX_FILE), options, providers=["CPUExecutionProvider"]
         )
     rows = []
     for batch_size in bench_config.get("batch_sizes", [1, 32]):
@@ -79,8 +104,6 @@ def bench(config: dict) -> list[dict]:
             timings = time_calls(lambda feed=feed: session.run(None, feed), iterations, warmup)
             rows.append({"runtime": "onnxruntime (cpu)", "batch_size": batch_size,
                          **summarize(timings, batch_size)})
-    update_metrics(out, bench={"iterations": iterations, "rows": rows})
-    print_table(rows)
     return rows
 
 

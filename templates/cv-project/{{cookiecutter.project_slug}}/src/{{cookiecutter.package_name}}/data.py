@@ -58,18 +58,39 @@ def _resize(array: np.ndarray, image_size: int) -> np.ndarray:
     return array[np.ix_(rows, cols)]
 
 
+def image_files(folder: Path) -> list[Path]:
+    """The images in ``folder``, by name; hidden files (``.DS_Store``, ``._x.png``) are not."""
+    suffixes = IMAGE_SUFFIXES + (ARRAY_SUFFIX,)
+    return [
+        path
+        for path in sorted(folder.iterdir())
+        if path.suffix.lower() in suffixes and not path.name.startswith(".") and path.is_file()
+    ]
+
+
 def load_image_folder(root: Path, image_size: int) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Every image under ``root/<class name>/``, with labels numbered in class-name order."""
+    """Every image under ``root/<class name>/``, with labels numbered in class-name order.
+
+    Hidden folders (``.ipynb_checkpoints``, ``.git``) are not classes; a class folder with no
+    image in it is an error, named, rather than a class the model can never predict.
+    """
     root = Path(root)
     if not root.is_dir():
         raise FileNotFoundError(f"{root} is not a folder of class sub-folders")
-    class_names = sorted(p.name for p in root.iterdir() if p.is_dir())
+    class_names = sorted(
+        p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")
+    )
+    if len(class_names) < 2:
+        raise ValueError(f"{root} needs at least two class sub-folders holding images")
     images, labels = [], []
     for label, name in enumerate(class_names):
-        for path in sorted((root / name).iterdir()):
-            if path.suffix.lower() in IMAGE_SUFFIXES + (ARRAY_SUFFIX,):
-                images.append(read_image(path, image_size))
-                labels.append(label)
-    if len(class_names) < 2 or not images:
-        raise ValueError(f"{root} needs at least two class sub-folders holding images")
+        files = image_files(root / name)
+        if not files:
+            kinds = ", ".join(IMAGE_SUFFIXES + (ARRAY_SUFFIX,))
+            raise ValueError(
+                f"{root / name}: class folder {name!r} holds no images ({kinds}): "
+                "add some or move the folder out"
+            )
+        images += [read_image(path, image_size) for path in files]
+        labels += [label] * len(files)
     return np.stack(images), np.asarray(labels, dtype=np.int64), class_names

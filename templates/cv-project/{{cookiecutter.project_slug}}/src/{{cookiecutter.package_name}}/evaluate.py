@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 
 from . import task
-from .checkpoint import load_model
+from .checkpoint import load_trained, trained_splits
 from .config import add_config_arguments, config_from_args, reported_errors, run_dir
 from .device import pick_device, seed_everything
 from .metrics import classification_scores, update_metrics
@@ -41,12 +41,16 @@ def fit_baselines(splits: Splits, seed: int) -> dict[str, dict]:
 
 
 def evaluate(config: dict) -> dict:
-    """Write the test scores of the model and the baselines into the run's metrics file."""
-    seed = int(config["seed"])
-    seed_everything(seed)
+    """Write the test scores of the model and the baselines into the run's metrics file.
+
+    The test set is the one the checkpoint's own config held out; a config asking for other
+    data (another seed, other fractions) is refused rather than scored on the wrong rows.
+    """
     device = pick_device(config.get("device", "auto"))
-    splits = task.load_splits(config["data"], seed)
-    model, checkpoint = load_model(run_dir(config), device)
+    model, checkpoint = load_trained(config, device)
+    seed = int(checkpoint["config"]["seed"])
+    seed_everything(seed)
+    splits = trained_splits(checkpoint)
     predictions = predict_logits(model, splits.x_test, device).argmax(dim=1).numpy()
     test = classification_scores(splits.y_test, predictions, len(splits.class_names))
     test["samples"] = int(len(splits.y_test))

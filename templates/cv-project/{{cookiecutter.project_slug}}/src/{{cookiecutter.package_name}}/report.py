@@ -107,7 +107,9 @@ def results_markdown(metrics: dict, figures: dict[str, str]) -> str:
                 f"| {s['macro_f1_mean']:.3f} ± {s['macro_f1_std']:.3f} |"
             )
     if "bench" in metrics:
-        lines += ["", "Inference latency (milliseconds, from `make bench`):", ""]
+        threads = metrics["bench"].get("threads")
+        per_runtime = f", {threads} CPU thread{'s' if threads != 1 else ''} each" if threads else ""
+        lines += ["", f"Inference latency (milliseconds, from `make bench`{per_runtime}):", ""]
         lines += ["| runtime | batch | p50 | p90 | p99 |", "| --- | ---: | ---: | ---: | ---: |"]
         for r in metrics["bench"]["rows"]:
             lines.append(
@@ -131,17 +133,18 @@ def replace_between_markers(text: str, new_section: str) -> str:
 def make_report(config: dict) -> Path:
     """Draw the figures and rewrite the README's results section; return the README's path."""
     metrics = read_metrics(run_dir(config))
+    if "test" not in metrics:  # before drawing anything: a report needs the test scores
+        raise ValueError(f"{run_dir(config)} has no test scores yet: run `make evaluate` first")
     report_config = config["report"]
     readme = Path(report_config["readme"])
     figures_dir = Path(report_config["figures_dir"])
     curve = plot_training_curve(metrics["history"], figures_dir / "training_curve.png")
-    figures = {"Training curve": curve}
-    if "test" in metrics:
-        figures["Confusion matrix"] = plot_confusion_matrix(
-            metrics["test"]["confusion_matrix"],
-            metrics["class_names"],
-            figures_dir / "confusion_matrix.png",
-        )
+    matrix = plot_confusion_matrix(
+        metrics["test"]["confusion_matrix"],
+        metrics["class_names"],
+        figures_dir / "confusion_matrix.png",
+    )
+    figures = {"Training curve": curve, "Confusion matrix": matrix}
     relative = {
         title: Path(os.path.relpath(path, readme.parent)).as_posix()
         for title, path in figures.items()

@@ -57,14 +57,21 @@ def split(
     """Cut ``x, y`` into train, validation and test sets as ``data_config`` asks.
 
     The test set is only looked at by `evaluate`; the validation set picks the best epoch.
-    ``max_train_samples`` caps the training set (the tests use it).
+    ``max_train_samples`` caps the training set (the tests use it). Too few rows for a split to
+    get any is an error: an empty validation or test set would score nothing.
     """
-    train, val, test = stratified_indices(
-        y,
-        float(data_config.get("val_fraction", 0.15)),
-        float(data_config.get("test_fraction", 0.2)),
-        seed,
-    )
+    val_fraction = float(data_config.get("val_fraction", 0.15))
+    test_fraction = float(data_config.get("test_fraction", 0.2))
+    train, val, test = stratified_indices(y, val_fraction, test_fraction, seed)
+    empty = [name for name, rows in (("training", train), ("validation", val), ("test", test))
+             if len(rows) == 0]  # fmt: skip
+    if empty:
+        raise ValueError(
+            f"the data has {len(y)} rows ({len(class_names)} classes), too few to split: the "
+            f"{' and '.join(empty)} set{'s' if len(empty) > 1 else ''} would be empty with "
+            f"val_fraction {val_fraction} and test_fraction {test_fraction}; each class needs "
+            "a few rows in every split"
+        )
     cap = data_config.get("max_train_samples")
     if cap:
         train = train[: int(cap)]

@@ -20,14 +20,19 @@ CLASSICAL_NAME = "logistic regression on pixels"
 INPUT_HELP = "image files (.png, .jpg, .bmp or .npy)"
 
 
-def load_splits(data_config: dict, seed: int) -> Splits:
-    """The configured images, cut into train, validation and test sets."""
+def load_splits(data_config: dict, seed: int, meta: dict | None = None) -> Splits:
+    """The configured images, cut into train, validation and test sets.
+
+    ``meta`` is a checkpoint's: the images are then read at the size the model was trained on.
+    """
     source = str(data_config.get("source", "digits"))
     if source == "digits":
         x, y, class_names = load_digits_arrays()
     else:
-        x, y, class_names = load_image_folder(Path(source), int(data_config["image_size"]))
-    meta = {"image_size": int(x.shape[-1]), "num_classes": len(class_names)}
+        size = int(meta["image_size"]) if meta else int(data_config["image_size"])
+        x, y, class_names = load_image_folder(Path(source), size)
+    if meta is None:
+        meta = {"image_size": int(x.shape[-1]), "num_classes": len(class_names)}
     return split(x, y, class_names, data_config, seed, meta)
 
 

@@ -19,16 +19,44 @@ DEFAULT_CONFIG = Path("configs/default.yaml")
 
 
 class ConfigError(ValueError):
-    """Raised when a config file or an override names a key the config does not have."""
+    """Raised when a config file is not valid YAML, or it or an override names a key the config
+    does not have."""
 
 
 def load_config(path: str | Path = DEFAULT_CONFIG, overrides: list[str] | None = None) -> dict:
     """The config in ``path`` with each ``section.key=value`` override applied in order."""
-    with open(path, encoding="utf-8") as handle:
-        config = yaml.safe_load(handle) or {}
+    path = Path(path)
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            config = yaml.safe_load(handle)
+    except yaml.YAMLError as exc:
+        place = yaml_error_place(exc)
+        raise ConfigError(f"{path}{place}: not valid YAML: {yaml_problem(exc)}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text ({exc.reason}): save it as UTF-8") from None
+    if config is None:
+        config = {}
+    if not isinstance(config, dict):
+        kind = type(config).__name__
+        raise ConfigError(f"{path}: expected settings as `key: value` lines, not a YAML {kind}")
     for item in overrides or []:
         config = apply_override(config, item)
     return config
+
+
+def yaml_error_place(exc: yaml.YAMLError) -> str:
+    """``:line:column`` of a YAML syntax error (empty when PyYAML does not say)."""
+    mark = getattr(exc, "problem_mark", None)
+    return f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
+
+
+def yaml_problem(exc: yaml.YAMLError) -> str:
+    """What is wrong, on one line: PyYAML's problem and, when it gives one, what it was reading."""
+    problem = getattr(exc, "problem", None) or str(exc).strip().splitlines()[0]
+    context, mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+    if context and mark is not None:
+        problem += f" ({context} from line {mark.line + 1})"
+    return problem
 
 
 def apply_override(config: dict, item: str) -> dict:
@@ -48,7 +76,11 @@ def apply_override(config: dict, item: str) -> dict:
         node = node[part]
     if leaf not in node:
         raise ConfigError(f"override {item!r}: no config key {key!r}")
-    node[leaf] = yaml.safe_load(raw)
+    try:
+        node[leaf] = yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        problem = yaml_problem(exc)
+        raise ConfigError(f"override {item!r}: the value is not valid YAML: {problem}") from None
     return updated
 
 

@@ -27,18 +27,43 @@ def tokenize(text: str) -> list[str]:
 def read_labelled_csv(
     path: Path, text_column: str, label_column: str
 ) -> tuple[list[str], list[str]]:
-    """The texts and labels of a CSV file with a header row."""
+    """The texts and labels of a CSV file with a header row, UTF-8 (with or without the byte
+    order mark Excel's "CSV UTF-8" writes). A row with an empty cell, or with more cells than
+    the header has columns, is an error naming its line."""
     path = Path(path)
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        missing = {text_column, label_column} - set(reader.fieldnames or [])
-        if missing:
-            raise ValueError(f"{path}: no column named {', '.join(sorted(missing))}")
-        rows = [(row[text_column], row[label_column]) for row in reader]
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.DictReader(handle)
+            columns = list(reader.fieldnames or [])
+            missing = {text_column, label_column} - set(columns)
+            if missing:
+                raise ValueError(f"{path}: no column named {', '.join(sorted(missing))}")
+            rows = [_text_and_label(row, path, reader.line_num, text_column, label_column)
+                    for row in reader]  # fmt: skip
+    except UnicodeDecodeError as exc:
+        raise ValueError(
+            f"{path}: not UTF-8 text ({exc.reason}): save it as UTF-8 (Excel: CSV UTF-8)"
+        ) from None
+    except csv.Error as exc:
+        raise ValueError(f"{path}: not a readable CSV file ({exc})") from None
     if len({label for _, label in rows}) < 2:
         raise ValueError(f"{path}: needs rows of at least two labels")
     texts, labels = zip(*rows, strict=True)
     return list(texts), list(labels)
+
+
+def _text_and_label(
+    row: dict, path: Path, line: int, text_column: str, label_column: str
+) -> tuple[str, str]:
+    if None in row:  # csv puts the cells past the header's last column under None
+        raise ValueError(
+            f"{path}:{line}: more cells than the header has columns "
+            "(put a text holding a comma in double quotes)"
+        )
+    for column in (text_column, label_column):
+        if not (row[column] or "").strip():  # None when the row has too few cells
+            raise ValueError(f"{path}:{line}: no value in column {column!r}")
+    return row[text_column], row[label_column]
 
 
 def build_vocabulary(texts: list[str], min_count: int = 1) -> list[str]:

@@ -19,7 +19,10 @@ class SelfAttention(nn.Module):
         super().__init__()
         if d_model % heads:
             raise ValueError(f"d_model {d_model} is not divisible by heads {heads}")
-        self.heads = heads
+        # Sizes and the scale are constants worked out here: computed from x.shape in forward,
+        # they would be traced as tensors on export (and PyTorch warns about each one).
+        self.d_model, self.heads, self.head_size = d_model, heads, d_model // heads
+        self.scale = 1.0 / math.sqrt(self.head_size)
         self.qkv = nn.Linear(d_model, 3 * d_model)
         self.proj = nn.Linear(d_model, d_model)
         self.dropout = nn.Dropout(dropout)
@@ -27,13 +30,12 @@ class SelfAttention(nn.Module):
     def forward(self, x: torch.Tensor, padding: torch.Tensor) -> torch.Tensor:
         """``x`` (B, T, C), ``padding`` (B, T) True at padding -> (B, T, C)."""
         batch, length, channels = x.shape
-        head_size = channels // self.heads
-        q, k, v = self.qkv(x).split(channels, dim=2)  # each (B, T, C)
+        q, k, v = self.qkv(x).split(self.d_model, dim=2)  # each (B, T, C)
         q, k, v = (
-            t.view(batch, length, self.heads, head_size).transpose(1, 2)  # (B, nh, T, hs)
+            t.view(batch, length, self.heads, self.head_size).transpose(1, 2)  # (B, nh, T, hs)
             for t in (q, k, v)
         )
-        scores = q @ k.transpose(-2, -1) / math.sqrt(head_size)  # (B, nh, T, T)
+        scores = (q @ k.transpose(-2, -1)) * self.scale  # (B, nh, T, T)
         scores = scores.masked_fill(padding[:, None, None, :], float("-inf"))
         weights = self.dropout(scores.softmax(dim=-1))
         out = (weights @ v).transpose(1, 2).reshape(batch, length, channels)  # (B, T, C)

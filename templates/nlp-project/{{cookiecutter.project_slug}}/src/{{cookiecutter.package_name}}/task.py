@@ -20,17 +20,25 @@ CLASSICAL_NAME = "logistic regression on word counts"
 INPUT_HELP = "sentences to classify (quote each one)"
 
 
-def load_splits(data_config: dict, seed: int) -> Splits:
-    """The configured CSV file, cut into splits and encoded with the training split's words."""
+def load_splits(data_config: dict, seed: int, meta: dict | None = None) -> Splits:
+    """The configured CSV file, cut into splits and encoded with the training split's words.
+
+    ``meta`` is a checkpoint's: the texts are then encoded with the vocabulary and length the
+    model was trained with, not with ones built afresh.
+    """
     texts, labels = read_labelled_csv(
         Path(data_config["source"]), data_config["text_column"], data_config["label_column"]
     )
     class_names = sorted(set(labels))
     y = np.asarray([class_names.index(label) for label in labels], dtype=np.int64)
     raw = split(np.asarray(texts, dtype=object), y, class_names, data_config, seed)
-    vocabulary = build_vocabulary(list(raw.x_train), int(data_config.get("min_count", 1)))
-    max_len = int(data_config["max_len"])
-    meta = {"vocabulary": vocabulary, "max_len": max_len, "num_classes": len(class_names)}
+    if meta is None:
+        meta = {
+            "vocabulary": build_vocabulary(list(raw.x_train), int(data_config.get("min_count", 1))),
+            "max_len": int(data_config["max_len"]),
+            "num_classes": len(class_names),
+        }
+    vocabulary, max_len = meta["vocabulary"], int(meta["max_len"])
     return Splits(
         encode(list(raw.x_train), vocabulary, max_len),
         raw.y_train,

@@ -19,7 +19,7 @@ from torch import nn
 from torch.utils.data import DataLoader, DistributedSampler, TensorDataset
 
 from . import distributed, task
-from .checkpoint import BEST, LAST, read_checkpoint, save_checkpoint
+from .checkpoint import BEST, LAST, check_same_data, read_checkpoint, save_checkpoint
 from .config import add_config_arguments, config_from_args, reported_errors, run_dir
 from .device import seed_everything
 from .metrics import write_metrics
@@ -27,16 +27,21 @@ from .metrics import write_metrics
 
 def make_loader(
     x: np.ndarray, y: np.ndarray, batch_size: int, seed: int, process: distributed.Process
-) -> tuple[DataLoader, DistributedSampler | None]:
-    """Batches of ``(x, y)``, shuffled; each process gets its own shard when there are several."""
+) -> tuple[DataLoader, DistributedSampler]:
+    """Batches of ``(x, y)``, shuffled; each process gets its own shard when there are several.
+
+    Every epoch shuffles the rows the same way (by ``seed`` and the epoch) whatever the number
+    of processes, and process r takes rows r, r + N, r + 2N... of that order. So a step of N
+    processes with batches of B sees exactly the rows of one process's batch of N x B (when N
+    divides the number of rows; otherwise the sampler repeats a few to even the shards): with
+    no dropout the two runs end with the same weights (tests/test_distributed.py checks it).
+    A resumed run shuffles each epoch as an uninterrupted one would.
+    """
     dataset = TensorDataset(torch.as_tensor(x), torch.as_tensor(y))
-    if process.distributed:
-        sampler = DistributedSampler(
-            dataset, num_replicas=process.world_size, rank=process.rank, shuffle=True, seed=seed
-        )
-        return DataLoader(dataset, batch_size=batch_size, sampler=sampler), sampler
-    generator = torch.Generator().manual_seed(seed)
-    return DataLoader(dataset, batch_size=batch_size, shuffle=True, generator=generator), None
+    sampler = DistributedSampler(
+        dataset, num_replicas=process.world_size, rank=process.rank, shuffle=True, seed=seed
+    )
+    return DataLoader(dataset, batch_size=batch_size, sampler=sampler), sampler
 
 
 @torch.no_grad()
@@ -98,14 +103,15 @@ def fit(
     last_path = checkpoint_dir / LAST if checkpoint_dir else None
     if last_path and train_config.get("resume") and last_path.exists():
         state = read_checkpoint(last_path)
+        if checkpoint_extra and "config" in checkpoint_extra:  # resume on the same data only
+            check_same_data(checkpoint_extra["config"], state["config"], last_path)
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
         start_epoch, history = state["epoch"], state["history"]
         best_accuracy = max((row["val_accuracy"] for row in history), default=-1.0)
 
     for epoch in range(start_epoch, int(train_config["epochs"])):
-        if sampler is not None:
-            sampler.set_epoch(epoch)  # a different shuffle every epoch, the same on every process
+        sampler.set_epoch(epoch)  # a different shuffle every epoch, the same on every process
         wrapped.train()
         loss_sum, count = 0.0, 0
         for inputs, targets in loader:

@@ -15,6 +15,7 @@ import argparse
 import numpy as np
 
 from . import task
+from .checkpoint import BEST, check_same_data, read_checkpoint
 from .config import add_config_arguments, config_from_args, reported_errors, run_dir
 from .device import pick_device, seed_everything
 from .metrics import classification_scores, update_metrics
@@ -25,6 +26,9 @@ def crossval(config: dict) -> dict:
     """Score both models on every fold; record and return the mean and spread of each."""
     from sklearn.model_selection import StratifiedKFold
 
+    # the folds go into the run's metrics: cut them from the data the run was trained on
+    trained = run_dir(config) / BEST
+    check_same_data(config, read_checkpoint(trained)["config"], trained)
     seed = int(config["seed"])
     seed_everything(seed)
     device = pick_device(config.get("device", "auto"))

@@ -1,9 +1,10 @@
 """Tables: scikit-learn's bundled breast-cancer data, or the learner's own CSV file.
 
 A CSV file needs a header row, one target column (``data.target_column``, any strings) and
-numeric feature columns; an empty cell is a missing value. Columns that are not numbers are
-refused with their names rather than guessed at: encode them first (one-hot, ordinal...) and
-say so in WRITEUP.md.
+numeric feature columns; an empty feature cell is a missing value, an empty target cell an
+error naming its line. Columns that are not numbers are refused with their names rather than
+guessed at: encode them first (one-hot, ordinal...) and say so in WRITEUP.md. Files are read as
+UTF-8, with or without the byte order mark Excel's "CSV UTF-8" writes.
 """
 
 from __future__ import annotations
@@ -31,6 +32,18 @@ def _number(text: str) -> float:
     return float(text) if text.strip() else float("nan")
 
 
+def _checked_row(
+    row: dict, path: Path, line: int, columns: list[str], target_column: str | None
+) -> dict:
+    """``row`` once it has a cell for every column, and a value in ``target_column``."""
+    if None in row:  # csv puts the cells past the header's last column under None
+        raise ValueError(f"{path}:{line}: more cells than the header's {len(columns)} columns")
+    for column in columns:
+        if row[column] is None or (column == target_column and not row[column].strip()):
+            raise ValueError(f"{path}:{line}: no value in column {column!r}")
+    return row
+
+
 def read_table_csv(
     path: Path, target_column: str, require_target: bool = True
 ) -> tuple[np.ndarray, list[str], list[str]]:
@@ -39,12 +52,22 @@ def read_table_csv(
     Without ``require_target`` (new rows to classify) the target column may be absent.
     """
     path = Path(path)
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        columns = list(reader.fieldnames or [])
-        rows = list(reader)
-    if require_target and target_column not in columns:
-        raise ValueError(f"{path}: no target column {target_column!r} among {', '.join(columns)}")
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.DictReader(handle)
+            columns = list(reader.fieldnames or [])
+            if require_target and target_column not in columns:
+                raise ValueError(
+                    f"{path}: no target column {target_column!r} among {', '.join(columns)}"
+                )
+            target = target_column if require_target else None
+            rows = [_checked_row(row, path, reader.line_num, columns, target) for row in reader]
+    except UnicodeDecodeError as exc:
+        raise ValueError(
+            f"{path}: not UTF-8 text ({exc.reason}): save it as UTF-8 (Excel: CSV UTF-8)"
+        ) from None
+    except csv.Error as exc:
+        raise ValueError(f"{path}: not a readable CSV file ({exc})") from None
     features = [c for c in columns if c != target_column]
     not_numeric = []
     for column in features:

@@ -15,8 +15,7 @@ import warnings
 import numpy as np
 import torch
 
-from . import task
-from .checkpoint import load_model
+from .checkpoint import load_trained, trained_splits
 from .config import add_config_arguments, config_from_args, reported_errors, run_dir
 from .metrics import update_metrics
 
@@ -27,10 +26,9 @@ class ExportMismatch(RuntimeError):
     """Raised when ONNX Runtime's outputs differ from PyTorch's by more than the tolerance."""
 
 
-def sample_inputs(config: dict, count: int = 64) -> np.ndarray:
-    """Real inputs from the test split, as the exported model will see them."""
-    splits = task.load_splits(config["data"], int(config["seed"]))
-    return splits.x_test[:count]
+def sample_inputs(checkpoint: dict, count: int = 64) -> np.ndarray:
+    """Real inputs from the checkpoint's test split, as the exported model will see them."""
+    return trained_splits(checkpoint).x_test[:count]
 
 
 def export_onnx(config: dict) -> dict:
@@ -39,8 +37,8 @@ def export_onnx(config: dict) -> dict:
 
     export_config = config.get("export", {})
     out = run_dir(config)
-    model, _ = load_model(out, torch.device("cpu"))
-    inputs = torch.as_tensor(sample_inputs(config))
+    model, checkpoint = load_trained(config, torch.device("cpu"))
+    inputs = torch.as_tensor(sample_inputs(checkpoint))
     path = out / ONNX_FILE
     with warnings.catch_warnings():
         # PyTorch 2.9+ prefers the torch.export-based exporter, which needs the onnxscript

@@ -33,8 +33,12 @@ def feature_meta(x_train: np.ndarray, feature_names: list[str], num_classes: int
     }
 
 
-def load_splits(data_config: dict, seed: int) -> Splits:
-    """The configured table, cut into train, validation and test sets."""
+def load_splits(data_config: dict, seed: int, meta: dict | None = None) -> Splits:
+    """The configured table, cut into train, validation and test sets.
+
+    ``meta`` is a checkpoint's: its statistics are kept, and the table must still have the
+    feature columns the model was trained on.
+    """
     source = str(data_config.get("source", "breast_cancer"))
     if source == "breast_cancer":
         x, y, class_names, feature_names = load_breast_cancer_arrays()
@@ -42,8 +46,13 @@ def load_splits(data_config: dict, seed: int) -> Splits:
         x, labels, feature_names = read_table_csv(Path(source), data_config["target_column"])
         class_names = sorted(set(labels))
         y = np.asarray([class_names.index(label) for label in labels], dtype=np.int64)
+    if meta is not None and list(meta["feature_names"]) != feature_names:
+        raise ValueError(
+            f"{source}: its feature columns are no longer the ones the model was trained on "
+            f"({', '.join(meta['feature_names'])})"
+        )
     splits = split(x, y, class_names, data_config, seed)
-    splits.meta = feature_meta(splits.x_train, feature_names, len(class_names))
+    splits.meta = meta or feature_meta(splits.x_train, feature_names, len(class_names))
     return splits
 
 
