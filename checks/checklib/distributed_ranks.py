@@ -3,9 +3,10 @@
 ``launch`` starts ``world_size`` processes on this machine, joins them in a gloo process group
 over 127.0.0.1 (as ``torchrun`` would, through MASTER_ADDR, MASTER_PORT, RANK and WORLD_SIZE) and
 collects what each rank did: the gradients after ``average_gradients``, the samples it read at
-every step, its final parameters and how many collectives it called. Nothing can hang the check:
-every collective has a timeout, a rank that finishes while another keeps waiting is stopped, and
-the whole run has a deadline.
+every step, its final parameters and how many collectives it called (a job with ``"train":
+False`` runs ``average_gradients`` alone, and its ``params`` are then an empty dict). Nothing can
+hang the check: every collective has a timeout, a rank that finishes while another keeps
+waiting is stopped, and the whole run has a deadline.
 
 On Linux the workers are forked from the process that already imported torch, so a run costs
 a fraction of a second; elsewhere they are spawned and import torch and the learner's file anew.
@@ -53,7 +54,11 @@ class RankResult:
 
 
 class RecordingDataset:
-    """A map-style dataset of (x, y) rows that remembers which indices were read, in order."""
+    """A map-style dataset of (x, y) rows that remembers which indices were read, in order.
+
+    An index may be one integer or, for a loader that fetches whole batches (a BatchSampler as
+    the sampler, batch_size=None), a list or tensor of them.
+    """
 
     def __init__(self, X: Any, Y: Any) -> None:
         import torch
@@ -66,7 +71,9 @@ class RecordingDataset:
         return int(self.X.shape[0])
 
     def __getitem__(self, index: Any) -> tuple[Any, Any]:
-        self.reads.append(int(index))
+        import torch
+
+        self.reads.extend(int(i) for i in torch.as_tensor(index).reshape(-1).tolist())
         return self.X[index], self.Y[index]
 
 
@@ -282,6 +289,9 @@ def _rank_main(rank: int, world_size: int, port: int, conn: Any, job: dict[str, 
         learner.average_gradients(model)
         conn.send(("avg", {name: None if p.grad is None else p.grad.detach().numpy().copy()
                            for name, p in model.named_parameters()}))
+        if not job.get("train", True):  # a run of average_gradients alone
+            conn.send(("done", ([], {})))
+            return
         phase[0] = "train"
         # 2. the learner's training loop, watching which samples each forward pass sees
         model = build_model(job["state"])

@@ -6,9 +6,11 @@ Layers:
   floor on proportions) on no shift, a 0.5-sigma shift, a change of spread, a far shift and a
   current sample that leaves most bins empty; `bins` and `eps` are honoured. Known wrong
   versions are named: equal-width bins, no floor (PSI = inf), bins taken from the current
-  data or swapped arguments, current values outside the reference's range dropped.
-- probes: should_retrain on (n, 6) feature tables: no drift, one drifted feature among six,
-  a small shift of every feature, and a custom threshold.
+  data or swapped arguments, current values outside the reference's range dropped, both
+  histograms divided by one sample's size (the current samples differ in size from N).
+- probes: should_retrain on (n, 6) feature tables (3000 reference rows, 2000 current ones): no
+  drift, one drifted feature among six, a small shift of every feature, a custom threshold, and
+  bins=2 on a change of spread that only more bins can see.
 Tolerances (2%) accept any standard quantile method and floor; the named bugs are 10% or more
 away on these data.
 """
@@ -44,6 +46,16 @@ def _equal_width(reference: np.ndarray, current: np.ndarray, bins: int, eps: flo
         return float(np.sum((c - r) * np.log(c / r)))
 
 
+def _one_size(reference: np.ndarray, current: np.ndarray, bins: int, eps: float,
+              size: int) -> float:
+    """Both histograms divided by the same ``size`` (one sample's length) instead of their own."""
+    inner = np.quantile(reference, np.linspace(0.0, 1.0, bins + 1)[1:-1])
+    r = np.bincount(np.searchsorted(inner, reference, side="right"), minlength=bins) / size
+    c = np.bincount(np.searchsorted(inner, current, side="right"), minlength=bins) / size
+    r, c = np.maximum(r, eps), np.maximum(c, eps)
+    return float(np.sum((c - r) * np.log(c / r)))
+
+
 def _dropped_outside(reference: np.ndarray, current: np.ndarray, bins: int, eps: float,
                      renormalize: bool) -> float:
     """np.histogram with the reference's min and max as outer edges: values outside are lost."""
@@ -62,11 +74,14 @@ def run(ctx: CheckContext) -> None:
     reference = rng.normal(size=N)
 
     ctx.layer("values")
+    # the current samples are not all the size of the reference's N = 4000, as in production
     cases = [
-        ("with no shift (both samples from N(0, 1))", rng.normal(size=N)),
+        ("with no shift (both samples from N(0, 1); 3000 current values)",
+         rng.normal(size=3000)),
         ("with a 0.5-sigma shift (current from N(0.5, 1))", rng.normal(0.5, 1.0, N)),
-        ("with a change of spread (current from N(0.3, 1.6^2))", rng.normal(0.3, 1.6, N)),
-        ("with a far shift (current from N(1.5, 1))", rng.normal(1.5, 1.0, N)),
+        ("with a change of spread (current: 2500 values from N(0.3, 1.6^2))",
+         rng.normal(0.3, 1.6, 2500)),
+        ("with a far shift (current: 5000 values from N(1.5, 1))", rng.normal(1.5, 1.0, 5000)),
         ("with most reference bins empty in current (N(3, 0.2^2))", rng.normal(3.0, 0.2, N)),
     ]
     for i, (text, current) in enumerate(cases):
@@ -127,7 +142,13 @@ def _compare(ctx: CheckContext, got: float, reference: np.ndarray, current: np.n
                "the score")
     named += [(_dropped_outside(reference, current, bins, eps, renorm), dropped)
               for renorm in (False, True)]
-    for value, message in named:
+    named += [(_one_size(reference, current, bins, eps, len(sample)), f"you divide both "
+               f"histograms by len({name}) ({len(sample)}); divide each sample's counts by its "
+               f"own size ({len(reference)} reference, {len(current)} current values): the two "
+               "samples need not have the same size, and each sample's shares must sum to 1")
+              for name, sample in (("reference", reference), ("current", current))]
+    named.sort(key=lambda item: abs(got - item[0]) if np.isfinite(item[0]) else np.inf)
+    for value, message in named:  # the nearest first: small PSIs can lie within atol of two
         if np.isfinite(value) and np.isclose(got, value, rtol=RTOL / 4, atol=5e-4) and not \
                 np.isclose(value, want, rtol=RTOL, atol=2e-3):
             ctx.fail(f"psi {text} is {got:.4f}, expected {want:.4f}: {message}")
@@ -147,12 +168,12 @@ def _decide(ctx: CheckContext, should_retrain: Any, reference: np.ndarray,
 
 def _check_should_retrain(ctx: CheckContext, should_retrain: Any,
                           rng: np.random.Generator) -> None:
-    n, d = 3000, 6
+    n, m, d = 3000, 2000, 6  # 3000 reference rows, 2000 current rows
     reference = rng.normal(size=(n, d))
     text = "on six features with no drift"
-    if _decide(ctx, should_retrain, reference, rng.normal(size=(n, d)), text):
+    if _decide(ctx, should_retrain, reference, rng.normal(size=(m, d)), text):
         ctx.fail(f"should_retrain {text} returned True")
-    current = rng.normal(size=(n, d))
+    current = rng.normal(size=(m, d))
     current[:, 2] += 0.8
     score = oracle_psi(reference[:, 2], current[:, 2])
     text = f"when feature 2 of six shifts by 0.8 sigma (its PSI is {score:.2f})"
@@ -161,7 +182,7 @@ def _check_should_retrain(ctx: CheckContext, should_retrain: Any,
                  "column) and retrain when any one exceeds the threshold. Averaging the "
                  "scores, or pooling all columns into one distribution, dilutes a single "
                  "drifted feature")
-    current = rng.normal(size=(n, d)) + 0.25
+    current = rng.normal(size=(m, d)) + 0.25
     scores = [oracle_psi(reference[:, j], current[:, j]) for j in range(d)]
     text = (f"when every feature shifts by 0.25 sigma (each PSI about {np.mean(scores):.2f}, "
             "threshold 0.2)")
@@ -173,3 +194,11 @@ def _check_should_retrain(ctx: CheckContext, should_retrain: Any,
     text = f"with threshold={low:.3f} on that same data"
     if not _decide(ctx, should_retrain, reference, current, text, threshold=low):
         ctx.fail(f"should_retrain {text} returned False: use the `threshold` argument")
+    current = rng.normal(size=(m, d))
+    current[:, 4] *= 2.0  # the median stays put: two bins split there cannot see the change
+    wide = [oracle_psi(reference[:, 4], current[:, 4], b) for b in (2, 10)]
+    text = (f"with bins=2 when feature 4 doubles its spread around the same median (its PSI is "
+            f"{wide[0]:.3f} with 2 bins, {wide[1]:.2f} with 10)")
+    if _decide(ctx, should_retrain, reference, current, text, bins=2):
+        ctx.fail(f"should_retrain {text} returned True: use the `bins` argument and pass it on "
+                 "to psi for every feature")

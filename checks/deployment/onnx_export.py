@@ -2,7 +2,8 @@
 
 Layers:
 - contract: the function exists; the file it writes loads, passes onnx.checker, and has one
-  float32 input named "input" and one output named "output".
+  float32 input named "input" and one output named "output". A missing onnxscript (the default
+  exporter of torch >= 2.9 needs it) is explained: pass dynamo=False, or install it.
 - values: the batch axis of input and output is dynamic; the graph is the inference graph (no
   Dropout node, batch-norm on running statistics); onnxruntime agrees with the model in eval mode
   at batch sizes 1, 7 and 450 (atol 1e-5); a second model, exported from a batch of one, works
@@ -15,6 +16,7 @@ Export and comparison run on the CPU, with one thread, whatever the device.
 from __future__ import annotations
 
 import copy
+import sys
 import tempfile
 import warnings
 from pathlib import Path
@@ -48,7 +50,7 @@ def _run(ctx: CheckContext) -> None:
         example = torch.randn(4, 6)
         with spy, warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            export_onnx(model, path, example)
+            _export(ctx, export_onnx, model, path, example)
         proto = _load(ctx, onnx, path)
         _check_interface(ctx, proto, spy)
 
@@ -67,7 +69,7 @@ def _run(ctx: CheckContext) -> None:
         path2 = str(Path(tmp) / "second.onnx")
         with spy, warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            export_onnx(second, path2, torch.randn(1, 9))
+            _export(ctx, export_onnx, second, path2, torch.randn(1, 9))
         proto2 = _load(ctx, onnx, path2)
         _check_interface(ctx, proto2, spy, "for a second model (9 features in, 2 out)")
         _check_dynamic(ctx, proto2, caught, " of a second model exported from a batch of one")
@@ -89,6 +91,32 @@ def _imports(ctx: CheckContext) -> tuple[Any, Any]:
     except ImportError:
         ctx.fail("this check needs onnx and onnxruntime: pip install onnx onnxruntime")
     return onnx, ort
+
+
+def _export(ctx: CheckContext, export_onnx: Any, model: Any, path: str, example: Any) -> None:
+    """Call the learner's export_onnx; explain the one import error that is not their bug."""
+    try:
+        export_onnx(model, path, example)
+    except Exception as exc:  # re-raised unless onnxscript is missing, whatever wraps it
+        if not _missing_onnxscript(exc):
+            raise
+        ctx.fail("torch.onnx.export needs the onnxscript package, which is not installed: "
+                 "since torch 2.9 its default is the newer exporter (dynamo=True), and that "
+                 "one imports onnxscript. Pass dynamo=False to torch.onnx.export (the "
+                 "TorchScript exporter this exercise uses), or install onnxscript with "
+                 f"`{sys.executable} -m pip install onnxscript`", "contract")
+
+
+def _missing_onnxscript(exc: BaseException | None) -> bool:
+    """Whether ``exc``, or an exception it was raised from, is a failed import of onnxscript."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, ModuleNotFoundError) and (exc.name or "").split(".")[0] == \
+                "onnxscript":
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def _trained_model(torch: Any, d_in: int, hidden: int, d_out: int) -> Any:

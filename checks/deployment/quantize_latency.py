@@ -1,11 +1,13 @@
 """Check: int8 affine quantization matches PyTorch, and the latency harness measures honestly.
 
 Layers:
-- contract: the four functions exist; quantize returns torch.int8 (signed) or torch.uint8.
+- contract: the four functions exist; quantize returns torch.int8 (signed) or torch.uint8,
+  dequantize float32.
 - values: quantize on exact ties (half to even), on values far outside the range (clamped), and
-  on random data against torch.quantize_per_tensor; dequantize against its formula;
+  on random data against torch.quantize_per_tensor (elements within 1e-4 of a tie moved away:
+  torch's float32 x * (1 / scale) is itself off by one there); dequantize against its formula;
   choose_qparams against the min/max observer formula (the range always contains 0), on
-  all-positive and constant data too.
+  all-positive and constant data too, and on -2..6 where min / scale = -63.75 (truncation).
 - probes: measure_latency with a fake clock and a fake function that is slow for its first
   calls: the warm-up is called but not timed, percentiles come from sorted timings, results are
   in milliseconds; with a fake device whose work is only queued, `sync` is called before the
@@ -138,10 +140,30 @@ def _torch_quantize(torch: Any, x: Any, scale: float, zp: int, signed: bool) -> 
             return fallback
 
 
+TIE_MARGIN = 1e-4  # measured: float32 near-ties that torch and x / scale disagree on are < 2e-5
+
+
+def _away_from_ties(x: np.ndarray, scale: float) -> np.ndarray:
+    """``x`` as float32, with every element whose exact x / scale lies within TIE_MARGIN of a
+    half-integer moved a quarter step away.
+
+    torch.quantize_per_tensor computes x * (1 / scale) in float32, which can land on the other
+    side of a near-tie from round(x / scale) (or from the same quotient in float64), so the
+    oracle itself is off by one there. Exact ties are tested in _check_ties, where every
+    quotient is exact.
+    """
+    x = x.astype(np.float32)
+    v = x.astype(np.float64) / scale
+    near = np.abs(v - np.floor(v) - 0.5) < TIE_MARGIN
+    x[near] = (x[near].astype(np.float64) + 0.25 * scale).astype(np.float32)
+    return x
+
+
 def _check_random(ctx: CheckContext, torch: Any, quantize: Any, rng: np.random.Generator) -> None:
     for signed, zp in ((True, int(rng.integers(-20, 20))), (False, int(rng.integers(100, 150)))):
-        x = torch.tensor(rng.normal(scale=2.0, size=(40, 25)), dtype=torch.float32)
+        data = rng.normal(scale=2.0, size=(40, 25))
         scale = float(rng.uniform(0.01, 0.03))
+        x = torch.from_numpy(_away_from_ties(data, scale))
         on = f"on random (40, 25) data (scale {scale:.4f}, zero_point {zp}, signed={signed})"
         got = _as_q(ctx, torch, quantize(x, scale, zp, signed), signed, on)
         lo, hi = SIGNED if signed else UNSIGNED
@@ -169,6 +191,10 @@ def _check_dequantize(ctx: CheckContext, torch: Any, dequantize: Any,
     if not isinstance(got, torch.Tensor) or not got.is_floating_point():
         kind = got.dtype if isinstance(got, torch.Tensor) else type(got).__name__
         ctx.fail(f"dequantize {on} returned {kind}; return a float32 tensor", "contract")
+    if got.dtype != torch.float32:
+        ctx.fail(f"dequantize {on} returned dtype {got.dtype}; return float32, as the task says "
+                 "(float16 and bfloat16 round away more than the quantization step; float64 "
+                 "doubles the memory): (q.to(torch.float32) - zero_point) * scale", "contract")
     qd = q.double().numpy()
     assert_close(got, (qd - zp) * scale, "dequantize", rtol=1e-6, atol=1e-7, inputs=on,
                  fingerprints=[
@@ -209,6 +235,8 @@ def _check_qparams(ctx: CheckContext, torch: Any, fns: dict[str, Any],
         ("on random data from about -5 to 7", rng.normal(1.0, 2.0, size=500)),
         ("on all-positive data from 2 to 5 (the range must still contain 0)",
          rng.uniform(2.0, 5.0, size=300)),
+        # min / scale = -2 / (8 / 255) = -63.75: rounding gives -64, truncation -63
+        ("on data from -2.0 to 6.0 (min / scale = -63.75)", np.linspace(-2.0, 6.0, 161)),
     ]
     for text, data in cases:
         for signed in (True, False):
@@ -234,6 +262,14 @@ def _check_qparams(ctx: CheckContext, torch: Any, fns: dict[str, Any],
                 ctx.fail(f"choose_qparams {on}: scale is {scale:.6g}, expected "
                          f"{want_scale:.6g} = (max(x, 0) - min(x, 0)) / {hi_q - lo_q}")
             if zp != want_zp:
+                ratio = min(float(v.min()), 0.0) / scale
+                truncated = int(np.clip(lo_q - int(ratio), lo_q, hi_q))
+                if zp == truncated and round(ratio) != int(ratio):
+                    ctx.fail(f"choose_qparams {on}: zero_point is {zp}, expected {want_zp}: "
+                             f"min(x, 0) / scale = {ratio:.4g} was truncated toward zero (int() "
+                             f"gives {int(ratio)}) instead of rounded to {round(ratio)}. Use "
+                             "qmin - round(min(x, 0) / scale), so that 0.0 maps to the "
+                             "nearest integer")
                 ctx.fail(f"choose_qparams {on}: zero_point is {zp}, expected {want_zp} = "
                          f"qmin - round(min(x, 0) / scale), clamped to [{lo_q}, {hi_q}]")
     x = torch.zeros(16)

@@ -4,7 +4,8 @@ Layers:
 - contract: the three functions exist.
 - values: `shard_loader` gives each of two ranks its own half of the data, covering it once,
   reshuffled by `set_epoch` (in this process, no process group needed); then, on two real
-  ranks, `average_gradients` turns each rank's gradient into the mean over the ranks.
+  ranks, `average_gradients` turns each rank's gradient into the mean over the ranks, and
+  again on three ranks (one all-reduce per parameter), so that a hard-coded 2 shows.
 - probes: in the real two-rank run of `train_rank`, every rank calls the same collectives,
   reads only its shard in every epoch, and sees a new order each epoch (`set_epoch`).
 - training: both ranks end with the same parameters, equal (float64) to a single process that
@@ -21,6 +22,7 @@ from checklib import CheckContext, require_callable
 from checklib.distributed_ranks import RankResult, RecordingDataset, build_model, launch
 
 WORLD = 2
+AVERAGE_WORLD = 3  # average_gradients alone, also on this many ranks
 N, D_IN, HIDDEN = 96, 5, 8
 EPOCHS, BATCH, LR = 3, 8, 0.1
 STEPS_PER_EPOCH = N // (WORLD * BATCH)
@@ -59,6 +61,14 @@ def run(ctx: CheckContext) -> None:
     results = launch(ctx.learner, ctx.learner_path, job, WORLD, deadline_s=DEADLINE_S)
     ctx.progress(1, 3, force=True)
     _check_averaging(ctx, results, probe_grads)
+    # a hard-coded 2 is right on two ranks: average_gradients alone on three (cheap)
+    more_grads = [{k: rng.normal(size=v.shape) for k, v in state.items()}
+                  for _ in range(AVERAGE_WORLD)]
+    ctx.log(f"starting {AVERAGE_WORLD} gloo ranks for average_gradients alone")
+    alone = launch(ctx.learner, ctx.learner_path,
+                   {"state": state, "probe_grads": more_grads, "train": False},
+                   AVERAGE_WORLD, deadline_s=DEADLINE_S)
+    _check_averaging(ctx, alone, more_grads)
 
     ctx.layer("probes")
     _check_ranks_finished(ctx, results)
@@ -84,11 +94,24 @@ def _loader_indices(ctx: CheckContext, X: Any, Y: Any, rank: int, epoch: int,
         ctx.fail("the sampler shard_loader returns has no set_epoch method: use "
                  "torch.utils.data.DistributedSampler", "contract")
     sampler.set_epoch(epoch)
+    batches = 0
     for x, y in loader:
+        batches += 1
         if tuple(x.shape) != (BATCH, D_IN) or tuple(y.shape) != (BATCH, 1):
             ctx.fail(f"a batch from shard_loader has shapes {tuple(x.shape)} and "
                      f"{tuple(y.shape)}; expected ({BATCH}, {D_IN}) and ({BATCH}, 1) with "
                      f"batch_size={BATCH}")
+    if batches and not dataset.reads:
+        workers = getattr(loader, "num_workers", 0)
+        if isinstance(workers, int) and workers > 0:
+            ctx.fail(f"shard_loader's DataLoader has num_workers={workers}: its worker "
+                     "processes read the samples, so the check cannot see which samples each "
+                     "rank reads. Keep the default num_workers=0 in this exercise (the data "
+                     "set is in memory; workers pay off when loading a sample is slow)",
+                     "contract")
+        ctx.fail(f"the loader from shard_loader gave rank {rank} {batches} batches without "
+                 "reading the dataset it was given (dataset[i]): build the DataLoader over "
+                 "that dataset, with the DistributedSampler")
     return dataset.reads
 
 
@@ -123,39 +146,48 @@ def _check_sharding(ctx: CheckContext, X: Any, Y: Any) -> None:
                  "shuffle=True, seed=seed); its order depends on seed + epoch")
 
 
-# ---------------------------------------------------------------- averaging, on two ranks
+# ---------------------------------------------------------------- averaging, on 2 and 3 ranks
 
 def _check_averaging(ctx: CheckContext, results: list[RankResult], grads: list[dict]) -> None:
+    world = len(results)
+    on = f" on {world} ranks" if world != WORLD else ""
     if any(result.averaged is None for result in results):
-        _explain_failure(ctx, results, "average_gradients", "values")
+        _explain_failure(ctx, results, f"average_gradients{on}", "values")
     for name in grads[0]:
-        mean = sum(g[name] for g in grads) / WORLD
+        mean = sum(g[name] for g in grads) / world
         total = sum(g[name] for g in grads)
         for result in results:
             assert result.averaged is not None
             got = result.averaged[name]
             if got is None:
-                ctx.fail(f"after average_gradients, `{name}.grad` is None on rank "
+                ctx.fail(f"after average_gradients{on}, `{name}.grad` is None on rank "
                          f"{result.rank}: average the gradients in place, keep them on .grad")
             got = np.asarray(got, dtype=np.float64)
             own = grads[result.rank][name]
             if np.allclose(got, mean, rtol=1e-10, atol=1e-12):
                 continue
             if np.allclose(got, total, rtol=1e-10, atol=1e-12):
-                ctx.fail(f"average_gradients summed the gradients over the {WORLD} ranks "
-                         f"without dividing by the world size: `{name}.grad` is {WORLD}x "
+                ctx.fail(f"average_gradients summed the gradients over the {world} ranks "
+                         f"without dividing by the world size: `{name}.grad` is {world}x "
                          "the mean. all_reduce with SUM, then divide by dist.get_world_size() "
                          "(a sum acts like a learning rate that grows with the number of GPUs)")
             if np.allclose(got, own, rtol=1e-10, atol=1e-12):
-                ctx.fail(f"on rank {result.rank}, `{name}.grad` is unchanged by "
+                ctx.fail(f"on rank {result.rank}{on}, `{name}.grad` is unchanged by "
                          "average_gradients: each rank still has only its own gradient. Call "
                          "dist.all_reduce(p.grad) for every parameter, then divide")
-            if np.allclose(got, mean / WORLD, rtol=1e-10, atol=1e-12):
-                ctx.fail(f"`{name}.grad` is the mean divided by {WORLD} again: divide by the "
-                         "world size once")
+            if np.allclose(got, mean / world, rtol=1e-10, atol=1e-12):
+                ctx.fail(f"`{name}.grad` is the mean divided by {world} again{on}: divide by "
+                         "the world size once")
+            for k in range(2, 9):
+                if k != world and np.allclose(got, total / k, rtol=1e-10, atol=1e-12):
+                    ctx.fail(f"you divided by {k}, not by dist.get_world_size(): on {world} "
+                             f"ranks, `{name}.grad` after average_gradients is the sum over "
+                             f"the ranks divided by {k}, so {world / k:.3g}x the mean. The "
+                             "number of ranks is a launch setting (torchrun --nproc_per_node), "
+                             "not a constant of the code: ask dist.get_world_size()")
             i = int(np.argmax(np.abs(got - mean)))
-            ctx.fail(f"after average_gradients, `{name}.grad` on rank {result.rank} is not the "
-                     f"mean of the ranks' gradients: at flat index {i} expected "
+            ctx.fail(f"after average_gradients{on}, `{name}.grad` on rank {result.rank} is not "
+                     f"the mean of the ranks' gradients: at flat index {i} expected "
                      f"{mean.ravel()[i]:.6g}, got {got.ravel()[i]:.6g}")
 
 

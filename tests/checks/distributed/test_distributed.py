@@ -2,9 +2,10 @@
 
 The reference passes on seeds 0, 1 and 2; the stub fails cleanly; every buggy variant
 (variants/ddp_gloo/bug_*.py) fails in the expected layer with a message that names the bug; other
-correct answers (ok_*.py: DistributedDataParallel, a flat all-reduce buffer and a hand-written
-sampler) pass. Slow tests show that a deadlocked or spinning rank fails the check within its
-budget, and that the spawn start method (used where fork is not) gives the same results.
+correct answers (ok_*.py: DistributedDataParallel, a flat all-reduce buffer, a loader that
+fetches whole batches through a BatchSampler) pass. Slow tests show that a deadlocked or
+spinning rank fails the check within its budget, and that the spawn start method (used where
+fork is not) gives the same results.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ VARIANTS = Path(__file__).parent / "variants" / EXERCISE
 BUGS: dict[str, tuple[str, tuple[str, ...]]] = {
     "bug_sum_no_divide": ("values", ("summed", "without dividing by the world size")),
     "bug_double_divide": ("values", ("divided by 2 again",)),
+    "bug_hardcoded_two": ("values", ("you divided by 2, not by dist.get_world_size()",
+                                     "on 3 ranks")),
+    "bug_num_workers": ("contract", ("num_workers=2", "num_workers=0")),
     "bug_all_data": ("values", ("reads all 96 samples", "DistributedSampler")),
     "bug_seed_plus_rank": ("values", ("both read sample", "not seed + rank")),
     "bug_no_shuffle": ("values", ("does not reshuffle", "shuffle=True")),
@@ -176,5 +180,5 @@ def test_a_port_taken_by_another_program_is_retried(monkeypatch):
         verdict = run_reference(MODULE, EXERCISE, seed=0)
     finally:
         squatter.close()
-    assert len(calls) == 2
+    assert len(calls) == 3  # the taken port, its retry, then the three-rank averaging run
     assert verdict.passed, verdict.message
