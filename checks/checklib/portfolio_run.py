@@ -227,7 +227,7 @@ def run_tests(
     """The project's pytest in a subprocess, stopping at the first failure, with progress."""
     log = scratch / "pytest-output.txt"
     command = [
-        sys.executable, "-m", "pytest", "-x", "-v", "-p", "no:cacheprovider",
+        sys.executable, "-m", "pytest", "-x", "-vv", "-p", "no:cacheprovider",
         "--basetemp", str(scratch / "pytest-tmp"), "--color=no",
     ]
     started = time.monotonic()
