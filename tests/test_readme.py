@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 README = (REPO / "README.md").read_text()
@@ -45,11 +46,10 @@ def _commands() -> dict[str, object]:
 
     found = {}
 
-    def walk(command: object, prefix: str) -> None:
-        subcommands = getattr(command, "commands", None)
-        if subcommands:
-            for sub_name, sub in subcommands.items():
-                walk(sub, f"{prefix} {sub_name}".strip())
+    def walk(command: Any, prefix: str) -> None:
+        if hasattr(command, "list_commands"):  # a group: the root loads its commands lazily
+            for sub_name in command.list_commands(None):
+                walk(command.get_command(None, sub_name), f"{prefix} {sub_name}".strip())
         else:
             found[prefix] = command
 

@@ -11,7 +11,9 @@ from typing import Annotated
 
 import typer
 
-from dlpath.cli.app import app
+from dlpath.cli.app import command_app
+
+app = command_app()
 
 
 class Device(str, Enum):

@@ -9,9 +9,9 @@ from typing import Annotated
 import typer
 
 from dlpath.cli import context
-from dlpath.cli.app import app
+from dlpath.cli.app import command_app
 
-curriculum_app = typer.Typer(
+curriculum_app = command_app(
     help="Work with curricula: validate the bundled one or a pack.\n\n"
     "Examples:\n\n"
     "\b\n"
@@ -19,6 +19,7 @@ curriculum_app = typer.Typer(
     "dlpath curriculum validate ./my-pack/curriculum --stats",
     no_args_is_help=True,
 )
+app = command_app()
 app.add_typer(curriculum_app, name="curriculum")
 
 WORD = re.compile(r"[A-Za-z0-9][\w'-]*")

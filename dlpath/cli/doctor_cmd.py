@@ -11,7 +11,9 @@ import typer
 
 from dlpath import __version__
 from dlpath.cli import context
-from dlpath.cli.app import app
+from dlpath.cli.app import command_app
+
+app = command_app()
 
 
 def check_threads() -> int | str:

@@ -7,7 +7,9 @@ from typing import Annotated
 import typer
 
 from dlpath.cli import context
-from dlpath.cli.app import app
+from dlpath.cli.app import command_app
+
+app = command_app()
 
 
 @app.command()

@@ -8,8 +8,10 @@ from typing import Annotated
 import typer
 
 from dlpath.cli import context
-from dlpath.cli.app import app
+from dlpath.cli.app import command_app
 from dlpath.errors import UsageError
+
+app = command_app()
 
 
 def parse_assignments(pairs: list[str]) -> dict[str, str]:

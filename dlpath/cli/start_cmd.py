@@ -5,8 +5,10 @@ from __future__ import annotations
 import sys
 
 from dlpath.cli import context
-from dlpath.cli.app import app
+from dlpath.cli.app import command_app
 from dlpath.errors import DlpathError
+
+app = command_app()
 
 
 class TutorPackageMissingError(DlpathError):

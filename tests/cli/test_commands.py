@@ -138,11 +138,33 @@ def _command_paths() -> list[list[str]]:
 
     def walk(command, path: list[str]) -> None:
         paths.append(path)
-        for name, sub in (getattr(command, "commands", None) or {}).items():
-            walk(sub, [*path, name])
+        if hasattr(command, "list_commands"):  # a group: the root loads its commands lazily
+            for name in command.list_commands(None):
+                walk(command.get_command(None, name), [*path, name])
 
     walk(get_command(app), [])
     return paths
+
+
+def test_the_command_table_lists_every_command_and_nothing_else():
+    """`dlpath --help` lists COMMANDS without importing the commands: the table must hold each
+    command any dlpath.cli module defines, under the module that defines it."""
+    import importlib
+    import pkgutil
+
+    from typer.main import get_command
+
+    import dlpath.cli
+    from dlpath.cli.app import COMMANDS
+
+    defined: dict[str, str] = {}
+    for info in pkgutil.iter_modules(dlpath.cli.__path__):
+        if info.name.endswith("_cmd"):
+            built = get_command(importlib.import_module(f"dlpath.cli.{info.name}").app)
+            names = list(getattr(built, "commands", {})) or [built.name]
+            defined.update({name: info.name for name in names})
+    assert defined == {name: module for name, (module, _) in COMMANDS.items()}
+    assert all(0 < len(line) <= 60 and line.endswith(".") for _, line in COMMANDS.values())
 
 
 def test_every_command_has_help_with_examples(cli):
