@@ -25,6 +25,7 @@ from checklib import (
     assert_gradient_close,
     require_callable,
 )
+from checklib.adding_problem import adding_batch, as_tensors, oracle_mask, oracle_mse, with_pads
 from checklib.threads import one_cpu_thread
 from checklib.training import train_steps
 
@@ -33,58 +34,6 @@ HIDDEN = 32
 STEPS, BATCH, LR = 500, 64, 0.02
 TEST_SIZE = 512
 THRESHOLD = 0.01  # final-answer MSE; predicting the mean scores about 0.17
-
-
-def adding_batch(n: int, t_max: int, rng: np.random.Generator, t_min: int = 1,
-                 lengths: Any = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """x (n, t_max, 2), y (n, t_max) running sums of the marked values, lengths (n,); pads 0."""
-    if lengths is None:
-        lengths = rng.integers(t_min, t_max + 1, size=n)
-    lengths = np.asarray(lengths, dtype=np.int64)
-    values = rng.random((n, t_max))  # (n, T)
-    steps = np.arange(t_max)[None, :]  # (1, T)
-    real = steps < lengths[:, None]  # (n, T)
-    half = lengths // 2
-    first = (rng.random(n) * np.maximum(half, 1)).astype(np.int64)  # in [0, L//2)
-    second = half + (rng.random(n) * (lengths - half)).astype(np.int64)  # in [L//2, L)
-    marks = (steps == first[:, None]) | (steps == second[:, None])  # (n, T)
-    x = np.stack([values * real, marks * real], axis=-1)  # (n, T, 2)
-    y = np.cumsum(values * marks, axis=1) * real  # (n, T)
-    return x, y, lengths
-
-
-def oracle_mask(lengths: Any, total: int) -> Any:
-    import torch
-
-    return torch.arange(total)[None, :] < torch.as_tensor(lengths)[:, None]  # (N, T)
-
-
-def oracle_mse(pred: Any, target: Any, lengths: Any) -> Any:
-    import torch
-
-    mask = oracle_mask(lengths, pred.shape[1]).to(pred.device)  # (N, T)
-    squared = torch.where(mask, (pred - target) ** 2, torch.zeros_like(pred))  # (N, T)
-    return squared.sum() / mask.sum()
-
-
-def _tensors(x: np.ndarray, y: np.ndarray, lengths: np.ndarray, device: Any = "cpu",
-             dtype: Any = None) -> tuple[Any, Any, Any]:
-    import torch
-
-    dtype = dtype or torch.float32
-    return (torch.as_tensor(x, dtype=dtype, device=device),
-            torch.as_tensor(lengths, dtype=torch.int64),  # lengths stay on the CPU
-            torch.as_tensor(y, dtype=dtype, device=device))
-
-
-def _with_pads(x: np.ndarray, y: np.ndarray, lengths: np.ndarray, rng: np.random.Generator
-               ) -> tuple[np.ndarray, np.ndarray]:
-    """Copies of x and y with large random garbage in every padded step."""
-    pad = ~oracle_mask(lengths, x.shape[1]).numpy()  # (N, T)
-    x2, y2 = x.copy(), y.copy()
-    x2[pad] = rng.uniform(-30, 30, size=(int(pad.sum()), x.shape[2]))
-    y2[pad] = rng.uniform(-300, 300, size=int(pad.sum()))
-    return x2, y2
 
 
 def _contract(ctx: CheckContext, learner: dict[str, Any]) -> None:
@@ -97,7 +46,7 @@ def _contract(ctx: CheckContext, learner: dict[str, Any]) -> None:
     if not list(model.parameters()):
         ctx.fail("`AddingLSTM(8)` has no parameters: create its nn.LSTM and nn.Linear in __init__")
     rng = np.random.default_rng(ctx.seed)
-    x, lengths, y = _tensors(*adding_batch(3, 12, rng, lengths=[10, 7, 4]))
+    x, lengths, y = as_tensors(*adding_batch(3, 12, rng, lengths=[10, 7, 4]))
     out = model(x, lengths)
     if not isinstance(out, torch.Tensor):
         ctx.fail(f"`AddingLSTM.forward` should return a tensor, got {type(out).__name__}")
@@ -224,7 +173,7 @@ def _model_probes(ctx: CheckContext, learner: dict[str, Any]) -> None:
     model = learner["AddingLSTM"](16)
     rng = np.random.default_rng(ctx.seed + 2)
     x_np, y_np, lengths_np = adding_batch(6, 20, rng, lengths=[20, 13, 5, 17, 1, 9])
-    x, lengths, _ = _tensors(x_np, y_np, lengths_np)
+    x, lengths, _ = as_tensors(x_np, y_np, lengths_np)
     for training in (False, True):  # a state kept only in train mode is a bug too
         with _mode(model, training):
             out, again = _same_rng_twice(model, x, lengths)
@@ -244,11 +193,11 @@ def _padding_and_order_probes(ctx: CheckContext, learner: dict[str, Any], model:
     import torch
 
     x_np, y_np, lengths_np = batch
-    x, lengths, y = _tensors(x_np, y_np, lengths_np)
+    x, lengths, y = as_tensors(x_np, y_np, lengths_np)
     with torch.no_grad():
         out = model(x, lengths)  # (N, T)
-    x2_np, y2_np = _with_pads(x_np, y_np, lengths_np, rng)
-    x2, _, y2 = _tensors(x2_np, y2_np, lengths_np)
+    x2_np, y2_np = with_pads(x_np, y_np, lengths_np, rng)
+    x2, _, y2 = as_tensors(x2_np, y2_np, lengths_np)
     with torch.no_grad():
         out2 = model(x2, lengths)
         loss, loss2 = (learner["masked_mse"](o, t, lengths) for o, t in ((out, y), (out2, y2)))
@@ -298,8 +247,8 @@ def _train_step_probe(ctx: CheckContext, learner: dict[str, Any]) -> None:
     model = learner["AddingLSTM"](16)
     rng = np.random.default_rng(ctx.seed + 3)
     x_np, y_np, lengths_np = adding_batch(8, 16, rng, t_min=4)
-    x_np, y_np = _with_pads(x_np, y_np, lengths_np, rng)
-    x, lengths, y = _tensors(x_np, y_np, lengths_np)
+    x_np, y_np = with_pads(x_np, y_np, lengths_np, rng)
+    x, lengths, y = as_tensors(x_np, y_np, lengths_np)
     params = list(model.parameters())
     model.train()
     rng_state = torch.get_rng_state()  # the twins and train_step draw the same dropout masks
@@ -391,7 +340,7 @@ def _training(ctx: CheckContext, learner: dict[str, Any]) -> None:
     device = ctx.torch_device()
     torch.manual_seed(ctx.seed)
     rng = np.random.default_rng(ctx.seed)
-    test_x, test_lengths, test_y = _tensors(
+    test_x, test_lengths, test_y = as_tensors(
         *adding_batch(TEST_SIZE, T_MAX, np.random.default_rng(10_000 + ctx.seed), T_MIN),
         device=device)
     rows = torch.arange(TEST_SIZE, device=device)
@@ -402,7 +351,7 @@ def _training(ctx: CheckContext, learner: dict[str, Any]) -> None:
         optimizer, lambda i: 0.05 + 0.475 * (1 + math.cos(math.pi * min(i, STEPS) / STEPS)))
 
     def step(_: int) -> float:
-        x, lengths, y = _tensors(*adding_batch(BATCH, T_MAX, rng, T_MIN), device=device)
+        x, lengths, y = as_tensors(*adding_batch(BATCH, T_MAX, rng, T_MIN), device=device)
         loss = learner["train_step"](model, optimizer, x, lengths, y, max_norm=1.0)
         schedule.step()
         return float(loss)
