@@ -1,23 +1,29 @@
 """Choose the one device a run of checks trains on, before any check runs.
 
-Shared by the CLI and (it may use it too) the tutor: free of UI code; warnings go to a callback.
+Shared by the CLI and the tutor: free of UI code; warnings go to a callback.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from dlpath.errors import DlpathError, UsageError
-
-if TYPE_CHECKING:
-    from dlpath.engine.runner import CheckRunner
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
 
 
+class DeviceResolver(Protocol):
+    """What choosing a device needs of a runner (CheckRunner, or the tutor's engine)."""
+
+    device_preference: str
+    devices: dict[str, Any]
+
+    def resolve_device(self) -> str: ...
+
+
 def choose_device(
-    runner: CheckRunner,
+    runner: DeviceResolver,
     explicit: str | None,
     saved: str | None,
     warn: Callable[[str], None],

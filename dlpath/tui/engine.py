@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
+from dlpath.engine.devices import choose_device
 from dlpath.engine.verdict import Verdict
 
 EventHandler = Callable[[dict[str, Any]], None]
@@ -82,7 +83,11 @@ class SerialEngine:
         with self._busy:
             if self._cancels != ticket:
                 return Verdict(exercise, False, "cancelled", "cancelled")
-            _settle_device(engine, on_event or (lambda event: None))
+            emit = on_event or (lambda event: None)
+            # A saved CUDA or MPS preference this machine lacks (the learner moved machines) falls
+            # back to auto, as in `dlpath check`, and the run's log says so.
+            choose_device(engine, None, engine.device_preference,
+                          lambda message: emit({"event": "log", "message": message}))
             return engine.run(
                 exercise, check_file, learner_file, checks_dir, timeout, seed, on_event
             )
@@ -115,29 +120,3 @@ class SerialEngine:
             self._engine.cancel()
             self._engine.close()
 
-
-def _settle_device(engine: CheckEngine, on_event: EventHandler) -> None:
-    """A saved CUDA or MPS preference that this machine lacks (the learner moved machines)
-    falls back to auto, as `dlpath check` does, and the run's log says so: the check runs, and
-    no "device not available" failure is shown as if it were the learner's."""
-    if engine.device_preference not in ("cuda", "mps"):
-        return
-    wanted = engine.device_preference
-    try:
-        engine.resolve_device()
-    except ValueError:
-        engine.device_preference = "auto"
-        try:
-            chosen = engine.resolve_device()
-        except (RuntimeError, EOFError):
-            return  # the check process did not start: the run reports it as its verdict
-        engine.device_preference = chosen
-        on_event(
-            {
-                "event": "log",
-                "message": f"your saved device {wanted} is not available here; this check runs "
-                f"on {chosen} (change it in Settings)",
-            }
-        )
-    except (RuntimeError, EOFError):
-        return

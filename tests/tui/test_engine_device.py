@@ -50,8 +50,7 @@ def test_a_missing_saved_device_falls_back_to_auto_and_says_so():
     verdict, events = run(serial)
     assert verdict.passed and engine.ran_on == ["cpu"]
     (log,) = [e for e in events if e["event"] == "log"]
-    assert "saved device cuda is not available here" in log["message"]
-    assert "runs on cpu" in log["message"]
+    assert "saved device `cuda` is not available here; using cpu" in log["message"]
 
 
 def test_an_available_saved_device_is_used_silently():
