@@ -201,8 +201,11 @@ class FloodEngine:
         self.devices: dict[str, Any] = {}
         self._stop = threading.Event()
 
-    def resolve_device(self) -> str:
+    def start(self) -> None:
         self.devices = {"cpu": True, "cuda": False, "mps": False, "threads": 1}
+
+    def resolve_device(self) -> str:
+        self.start()
         return "cpu"
 
     def run(self, exercise, check_file, learner_file, checks_dir, timeout, seed=0, on_event=None):

@@ -102,7 +102,7 @@ def print_verdict(
         out.print("     [dim]your code printed (last lines):[/]")
         for line in shown:
             out.print(f"       {line[:200]}", markup=False, highlight=False, emoji=False)
-    if verdict.layer == "internal":  # dlpath's problem: a hint about the exercise would mislead
+    if not verdict.recordable:  # not about the learner's code: a hint would mislead
         return
     revealed = store.hints_revealed(exercise.key)
     if revealed < len(exercise.hints):

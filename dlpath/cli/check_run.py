@@ -8,13 +8,14 @@ import signal
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 
 from dlpath.cli import context
 from dlpath.cli.check_report import LiveProgress, print_report, print_verdict
 from dlpath.errors import UnknownItemError
+from dlpath.stop_signals import on_stop_signals
 
 if TYPE_CHECKING:
     from dlpath.curriculum.model import Curriculum, Exercise
@@ -22,9 +23,6 @@ if TYPE_CHECKING:
     from dlpath.engine.verdict import Verdict
     from dlpath.progress.store import ProgressStore
     from dlpath.workspace import Workspace
-
-STOP_SIGNALS = ("SIGTERM", "SIGHUP")  # handled like Ctrl-C, where the platform has them
-
 
 def run_checks(
     target: str | None,
@@ -54,8 +52,7 @@ def run_checks(
                     _watch(run, chosen)
                 verdicts = [run.one(exercise) for exercise in chosen]
         except KeyboardInterrupt:  # Ctrl-C, or a stop signal turned into one
-            runner.cancel()
-            runner.close()
+            runner.cancel()  # the child dies now; `finally` closes the runner
             _say_stopped(received, run.running, watch)
             raise typer.Exit(128 + (received[0] if received else signal.SIGINT)) from None
         finally:
@@ -79,24 +76,14 @@ def _stop_on_signals(received: list[int]) -> Iterator[None]:
     signal's number (also when a library swallowed the exception and raised its own
     KeyboardInterrupt, as the file watcher does)."""
 
-    def stop(signum: int, frame: object) -> None:
+    def stop(signum: int) -> None:
         if received:  # a second signal must not interrupt the cleanup of the first
             return
         received.append(signum)
         raise _Stopped(signal.Signals(signum).name)
 
-    previous: dict[int, Any] = {}
-    for name in STOP_SIGNALS:
-        number = getattr(signal, name, None)
-        if number is None:
-            continue
-        with contextlib.suppress(ValueError):  # not the main thread: leave the defaults
-            previous[number] = signal.signal(number, stop)
-    try:
+    with on_stop_signals(stop):
         yield
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
 
 
 def _say_stopped(received: list[int], running: bool, watching: bool) -> None:
@@ -151,28 +138,14 @@ class _Run:
 
     def one(self, exercise: Exercise) -> Verdict:
         """Run one exercise's check, record it if it is a result, print it; return it."""
-        from dlpath.engine.requirements import install_message, missing_requirements
-        from dlpath.engine.verdict import Verdict
+        from dlpath.engine.requirements import precheck
         from dlpath.progress.store import CheckRun
         from dlpath.workspace import file_hash
 
         learner_file = self.workspace.file_for(exercise)
         digest = ""
-        if not learner_file.is_file():
-            verdict = Verdict(
-                exercise.key,
-                False,
-                "contract",
-                f"{learner_file} is missing: run `dlpath init` to restore the stub",
-            )
-        elif missing := missing_requirements(exercise):
-            verdict = Verdict(
-                exercise.key,
-                False,
-                "setup",
-                install_message(missing),
-            )
-        else:
+        verdict = precheck(exercise, learner_file)
+        if verdict is None:
             digest = file_hash(learner_file)  # the content this check sees
             self.running = True  # stays True if a stop interrupts the check
             with LiveProgress(exercise, quiet=self.as_json) as live:
@@ -186,7 +159,7 @@ class _Run:
                     on_event=live.update,
                 )
             self.running = False
-        if verdict.recordable and digest:
+        if verdict.recordable:
             self.store.record_run(CheckRun.from_verdict(exercise.key, verdict, digest, self.seed))
         if not self.as_json:
             print_verdict(exercise, verdict, self.store, learner_file)

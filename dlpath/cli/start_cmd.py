@@ -31,10 +31,12 @@ def start() -> None:
     try:
         import textual  # noqa: F401 - only to say clearly when it is missing
     except ImportError as error:
+        from dlpath.engine.requirements import install_command
+
         package = (error.name or "textual").split(".")[0]
         raise TutorPackageMissingError(
             f"the tutor needs the Python package `{package}`, which is not installed: "
-            f"run `pip install {package}`"
+            f"run `{install_command([package])}`"
         ) from error
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         # A full-screen app would write escape codes into the file and wait for keys forever.

@@ -57,7 +57,7 @@ def choose_device(
             chosen = runner.resolve_device()
             warn(
                 f"your saved device `{wanted}` is not available here; using {chosen} "
-                "(change it in `dlpath start`'s settings)"
+                "(change it in the tutor's settings)"
             )
     except (RuntimeError, EOFError) as exc:
         raise DlpathError(str(exc) or "the check process did not start") from None

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-NOT_RESULTS = ("cancelled", "internal")  # layers of a verdict that is not a result
+# Layers of a verdict that is not a result: a cancelled run, a fault of dlpath's own, a check
+# that could not start (the learner's file is gone, a package is missing).
+NOT_RESULTS = ("cancelled", "internal", "setup")
 
 
 @dataclass

@@ -18,15 +18,13 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import signal
 import tempfile
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 from dlpath.scaffold.answers import check_given, check_names
 from dlpath.scaffold.catalog import TemplateInfo, find_template
 from dlpath.scaffold.errors import ScaffoldError
+from dlpath.stop_signals import on_stop_signals
 
 STAGING_SUFFIX = ".partial"
 
@@ -92,7 +90,7 @@ def _write_project(info: TemplateInfo, answers: dict[str, str], target: Path) ->
     made_parents: list[Path] = []
     staging: Path | None = None
     try:
-        with _stop_signals_exit():
+        with on_stop_signals(_exit_on_signal):
             _make_parents(target.parent, made_parents)
             _remove_stale_staging(target)
             staging = Path(
@@ -138,32 +136,8 @@ def _staging_prefix(target: Path) -> str:
     return f".{target.name}."
 
 
-@contextlib.contextmanager
-def _stop_signals_exit() -> Iterator[None]:
-    """SIGTERM and SIGHUP raise SystemExit (exit status 128 + the signal) while in the block,
-    so ``finally`` and ``except`` clauses run; the handlers before are put back after.
-
-    Only a signal left to its default action (ending the process on the spot) is changed: one
-    that is ignored (``nohup``) or handled by the program stays as it was. Python lets only the
-    main thread set handlers; in another thread this does nothing.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def stop(signum: int, frame: object) -> None:
-        raise SystemExit(128 + signum)
-
-    replaced = {}
-    for name in ("SIGTERM", "SIGHUP"):  # Windows has no SIGHUP
-        number = getattr(signal, name, None)
-        if number is not None and signal.getsignal(number) == signal.SIG_DFL:
-            replaced[number] = signal.signal(number, stop)
-    try:
-        yield
-    finally:
-        for number, handler in replaced.items():
-            signal.signal(number, handler)
+def _exit_on_signal(signum: int) -> None:
+    raise SystemExit(128 + signum)
 
 
 def _remove_stale_staging(target: Path) -> None:

@@ -35,6 +35,8 @@ class CheckEngine(Protocol):
         on_event: EventHandler | None = None,
     ) -> Verdict: ...
 
+    def start(self) -> None: ...
+
     def resolve_device(self) -> str: ...
 
     def cancel(self) -> None: ...
@@ -97,12 +99,7 @@ class SerialEngine:
         engine = self.engine
         with self._busy:
             if not engine.devices:
-                saved = engine.device_preference
-                engine.device_preference = "auto"  # makes the runner start its child and look
-                try:
-                    engine.resolve_device()
-                finally:
-                    engine.device_preference = saved
+                engine.start()
             return dict(engine.devices)
 
     def set_device(self, preference: str) -> None:

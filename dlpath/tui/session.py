@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dlpath.curriculum.model import Curriculum, Exercise, Lesson, Module, Track
+from dlpath.engine.devices import DEVICES
 from dlpath.engine.verdict import Verdict
 from dlpath.errors import WorkspaceError
 from dlpath.paths import default_workspace_dir
@@ -20,7 +21,6 @@ from dlpath.tui.engine import CheckEngine, SerialEngine
 from dlpath.tui.places import Place, resume
 from dlpath.workspace import ENV_VAR, InitReport, Workspace, find_workspace
 
-DEVICES = ("auto", "cpu", "cuda", "mps")
 DEFAULT_WEEKLY_HOURS = 6.0
 
 

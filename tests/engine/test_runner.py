@@ -291,7 +291,7 @@ def test_choose_device_refuses_an_explicit_one_and_falls_back_from_a_saved_one()
     assert choose_device(idle, None, "cuda", warnings.append) == "mps"
     assert warnings == [
         "your saved device `cuda` is not available here; using mps "
-        "(change it in `dlpath start`'s settings)"
+        "(change it in the tutor's settings)"
     ]
     assert idle.device_preference == "mps"  # every later check runs there
     assert choose_device(idle, None, "tpu", warnings.append) == "mps"

@@ -50,8 +50,11 @@ class FakeEngine:
         self.started = threading.Event()
         self.closed = False
 
-    def resolve_device(self) -> str:
+    def start(self) -> None:
         self.devices = dict(self.found)
+
+    def resolve_device(self) -> str:
+        self.start()
         return "cpu"
 
     def release(self) -> None:

@@ -19,8 +19,11 @@ class DeviceEngine:
         self.found = found
         self.ran_on: list[str] = []
 
-    def resolve_device(self) -> str:
+    def start(self) -> None:
         self.devices = dict(self.found)
+
+    def resolve_device(self) -> str:
+        self.start()
         if self.device_preference == "auto":
             return "cuda" if self.found.get("cuda") else "cpu"
         if not self.found.get(self.device_preference):

@@ -81,7 +81,7 @@ def test_start_without_textual_names_the_package_and_how_to_install_it(monkeypat
     assert code == 1
     assert err.splitlines() == [
         "dlpath: error: the tutor needs the Python package `textual`, which is not installed: "
-        "run `pip install textual`"
+        f"run `{sys.executable} -m pip install textual`"
     ]
 
 

@@ -16,7 +16,7 @@ from textual.widgets import Footer, Markdown, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from dlpath.curriculum.model import Exercise
-from dlpath.engine.requirements import install_message, missing_requirements
+from dlpath.engine.requirements import precheck
 from dlpath.engine.verdict import Verdict
 from dlpath.engine.watch import signature, wait_for_change
 from dlpath.tui.editor import editor_command, run_editor
@@ -174,27 +174,8 @@ class ExerciseScreen(TutorScreen):
             self.tutor.offer_workspace()
             return
         panel = self.query_one(CheckPanel)
-        if not path.is_file():
-            self._finish(
-                Outcome(
-                    Verdict(
-                        ex.key,
-                        False,
-                        "contract",
-                        f"{path} is missing: reset it from the stub with `dlpath reset {ex.id}`",
-                    ),
-                    "",
-                )
-            )
-            return
-        if missing := missing_requirements(ex):
-            verdict = Verdict(
-                ex.key,
-                False,
-                "setup",
-                install_message(missing),
-            )
-            self._finish(Outcome(verdict, file_hash(path)))
+        if (cannot_start := precheck(ex, path)) is not None:
+            self._finish(Outcome(cannot_start, ""))
             return
         self.running = True
         self.refresh_bindings()

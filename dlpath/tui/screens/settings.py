@@ -13,8 +13,8 @@ from textual.validation import Number
 from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Static
 from textual.worker import Worker, WorkerState
 
+from dlpath.engine.devices import DEVICES
 from dlpath.tui.screens.base import TutorScreen
-from dlpath.tui.session import DEVICES
 from dlpath.tui.widgets.title_bar import TitleBar
 
 DEVICE_LABEL = {
