@@ -111,14 +111,15 @@ def _leaf_calls(model: Any, x: Any) -> list[tuple[str, Any, Any, Any]]:
     return calls
 
 
-def flatten_before_linear(model: Any, x: Any) -> tuple[int, int, int] | None:
-    """(C, H, W) when ``model(x)`` flattens a feature map of C x H x W with H * W > 1 into a
+def flatten_before_linear(exact: Any, x: Any) -> tuple[int, int, int] | None:
+    """(C, H, W) when ``exact(x)`` flattens a feature map of C x H x W with H * W > 1 into a
     linear layer (nn.Flatten, view or reshape: the layer reads C * H * W features, each
-    position with its own weights); None otherwise, e.g. after global pooling."""
+    position with its own weights); None otherwise, e.g. after global pooling. ``exact`` is the
+    learner's model as ``float64_copy`` makes it (it is run as it is, on ``x`` in float64)."""
     import torch
 
     last: tuple[int, int, int] | None = None
-    for _, module, inputs, output in _leaf_calls(float64_copy(model), x.double()):
+    for _, module, inputs, output in _leaf_calls(exact, x.double()):
         if isinstance(module, torch.nn.Linear) and inputs is not None and last is not None:
             c, h, w = last
             if h * w > 1 and inputs.dim() == 2 and inputs.shape[1] == c * h * w:

@@ -8,6 +8,7 @@ pytest's temporary folder).
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
@@ -20,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from checklib.context import CheckFailure
+from dlpath.scaffold.answers import RECORD_FILE as RECORD
 
-RECORD = ".dlpath-template.json"
 DEFAULT_CONFIG = "configs/default.yaml"
 # Never copied for the report step: version control, environments, caches, large files.
 SKIP_NAMES = frozenset(
@@ -136,15 +137,16 @@ def check_layout(project: Project) -> None:
 def render_fresh(project: Project, dest: Path) -> Path:
     """The same template rendered with the same answers into ``dest``: the project as it was
     before the learner touched it."""
-    from dlpath.scaffold import ScaffoldError, generate, list_templates
+    from dlpath.scaffold import ScaffoldError, generate
+    from dlpath.scaffold.catalog import find_template
 
-    known = {info.name: info for info in list_templates()}
-    info = known.get(project.template)
-    if info is None:
+    try:
+        info = find_template(project.template)
+    except ScaffoldError as exc:
         raise _fail(
             f"{RECORD} says the project comes from template {project.template!r}, which this "
-            f"dlpath does not have (it has {', '.join(sorted(known)) or 'none'})"
-        )
+            f"dlpath does not have ({exc})"
+        ) from None
     answers = {k: v for k, v in project.answers.items() if k in info.variable_names}
     try:
         return generate(project.template, dest, answers, no_input=True)
@@ -279,18 +281,59 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
     process.wait()
 
 
-def template_tests(fresh: Path) -> dict[str, list[str]]:
-    """Each test file the template wrote, relative to the project, with its test functions."""
-    import ast
+TestFunction = ast.FunctionDef | ast.AsyncFunctionDef
 
-    found: dict[str, list[str]] = {}
-    for path in sorted((fresh / "tests").glob("test_*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        names = [
-            node.name
-            for node in tree.body
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
-            and node.name.startswith("test")
-        ]
-        found[path.relative_to(fresh).as_posix()] = names
-    return found
+
+def template_tests(fresh: Path) -> dict[str, dict[str, TestFunction]]:
+    """Each test file the template wrote, relative to the project, with its test functions."""
+    return {
+        path.relative_to(fresh).as_posix(): _functions(ast.parse(path.read_text(encoding="utf-8")))
+        for path in sorted((fresh / "tests").glob("test_*.py"))
+    }
+
+
+def _functions(tree: ast.Module) -> dict[str, TestFunction]:
+    """The module's top-level functions named test*, by name."""
+    return {
+        node.name: node
+        for node in tree.body
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        and node.name.startswith("test")
+    }
+
+
+def edited_template_tests(root: Path, expected: dict[str, dict[str, TestFunction]]) -> list[str]:
+    """The template's tests the project no longer has as the template wrote them, each as
+    ``"file::function (what changed)"``: the ``ast.dump`` of each definition, decorators
+    included, must be the template's (layout and comments may differ). A file that does not
+    parse is left to pytest, which reports it."""
+    edited = []
+    for name, functions in expected.items():
+        try:
+            tree = ast.parse((root / name).read_text(encoding="utf-8", errors="replace"))
+        except (OSError, SyntaxError, ValueError):
+            continue
+        have = _functions(tree)
+        for function, original in functions.items():
+            node = have.get(function)
+            if node is None:
+                edited.append(f"{name}::{function} (it is gone from the file)")
+            elif ast.dump(node) != ast.dump(original):
+                edited.append(f"{name}::{function} ({_what_changed(node, original)})")
+    return edited
+
+
+def _what_changed(node: TestFunction, original: TestFunction) -> str:
+    """In words: how a learner's test function differs from the template's."""
+    old = [ast.dump(d) for d in original.decorator_list]
+    added = [d for d in node.decorator_list if ast.dump(d) not in old]
+    if added:
+        shown = ", ".join(f"`@{ast.unparse(d)}`" for d in added)
+        why = (": the test is skipped" if "skip" in shown
+               else ": the test may fail" if "xfail" in shown else "")
+        return f"{shown} added{why}"
+    if [ast.dump(d) for d in node.decorator_list] != old:
+        return "its decorators changed"
+    if type(node) is not type(original) or ast.dump(node.args) != ast.dump(original.args):
+        return "its signature changed"
+    return "its body changed"

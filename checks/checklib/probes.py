@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import math
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -43,6 +44,9 @@ def causal_probe(
         )
 
 
+_SAME = 1e-3  # relative: two clipped norms, or two factors, this close are the same
+
+
 class ZeroGradProbe:
     """Watch a learner's training loop and catch gradients that pile up across steps.
 
@@ -52,6 +56,9 @@ class ZeroGradProbe:
 
     Gradient clipping is accepted: the fresh gradient scaled by one common factor in (0, 1]
     (``clip_grad_norm_``) or clamped elementwise to one common bound (``clip_grad_value_``).
+    A scaled gradient must be consistent with norm clipping across steps: the same clipped norm
+    at every scaled step, or a factor that changes with the gradient's norm; one factor at every
+    step while the norm changes is a loss divided by a constant, and is named as such.
     A missing ``zero_grad`` is named only when the learner's gradient is the fresh one plus what
     ``.grad`` held at the previous step (clipped the same ways, or not); a gradient of an earlier
     batch, a gradient scaled up, and any other difference are each described as they are.
@@ -63,6 +70,7 @@ class ZeroGradProbe:
         self.steps = 0
         self.previous: list[Any] | None = None  # each .grad at the previous step (or None)
         self.seen: list[tuple[Any, Any]] = []  # the batches handed out while checks remain
+        self.scaled: dict[int, tuple[float, float]] = {}  # step -> (factor, norm) when scaled
 
     def batches(self, loader: Iterable[tuple[Any, Any]]) -> Iterator[tuple[Any, Any]]:
         for batch in loader:
@@ -95,6 +103,34 @@ class ZeroGradProbe:
         self.loss_fn(fresh(x), y).backward()
         return [_host(p.grad) for p in fresh.parameters()]
 
+    def _norm_clipping(self, got: list[Any], fresh: list[Any]) -> None:
+        """Accept a scaled-down gradient only where it is consistent with ``clip_grad_norm_``.
+
+        Clipping scales by max_norm / ||fresh||: the factor follows the fresh gradient's norm and
+        the clipped norm is max_norm at every clipped step. A loss divided by a constant gives the
+        same factor at every step while the norms differ.
+        """
+        if all(_close(g, t) for g, t in zip(got, fresh, strict=True)):
+            return  # the fresh gradient itself (not clipped at this step)
+        scale = _common_scale(got, fresh)
+        if scale is None:
+            return  # clamped elementwise (``clip_grad_value_``)
+        norm = math.sqrt(sum(float((g * g).sum()) for g in got))
+        for step, (earlier_scale, earlier_norm) in self.scaled.items():
+            if math.isclose(norm, earlier_norm, rel_tol=_SAME):
+                continue  # the same clipped norm: clip_grad_norm_ with one max_norm
+            if math.isclose(scale, earlier_scale, rel_tol=_SAME):
+                raise CheckFailure(
+                    f"your gradient is {scale:.3g}\u00d7 the batch's at every step (at steps "
+                    f"{step} and {self.steps}, while its norm went from {earlier_norm:.4g} to "
+                    f"{norm:.4g}): is the loss divided by something? Clipping "
+                    "(`clip_grad_norm_`) scales by max_norm / norm, a factor that follows the "
+                    "norm and leaves the same clipped norm at every step. Backpropagate the "
+                    "batch's loss itself",
+                    "probes",
+                )
+        self.scaled[self.steps] = (scale, norm)
+
     def _compare(self) -> None:
         assert self.last_batch is not None
         fresh_all = self._fresh_grads(self.last_batch)
@@ -107,6 +143,7 @@ class ZeroGradProbe:
         got = [_host(named[i][1].grad) for i in kept]
         fresh = [fresh_all[i] for i in kept]
         if _clipped_copy(got, fresh):
+            self._norm_clipping(got, fresh)
             return
         where = f"at step {self.steps}, `{names[_first_differing(got, fresh)]}.grad`"
         if self.previous is not None:

@@ -122,7 +122,8 @@ def _wrong_verdict(got: str, h: np.ndarray, m: np.ndarray, story: str, paired: b
                 f"differences (their standard deviation, {spread:.3f}), so the folds disagree "
                 "more than the means differ and the gap is noise: answer 'tie' unless "
                 "|mean gap| > spread (a fixed margin such as 0.01 ignores how much the folds "
-                "disagree)")
+                "disagree; the standard error, spread / sqrt(number of folds), or a fraction of "
+                "the spread sets the bar too low)")
     times = f"{abs(gap) / spread:.1f} times" if spread > 0 else "above"
     message = (f"{head}: the mean gap ({gap:+.3f}) is {times} the spread of the per-fold "
                f"differences hgb_i - mlp_i (std {spread:.4f}), a clear lead: name the winner "
@@ -148,6 +149,14 @@ VERDICT_CASES = (
     ([0.90, 0.95, 0.85, 0.96, 0.92], [0.92, 0.975, 0.865, 0.98, 0.94],
      "the folds differ in difficulty (0.85 to 0.98) but the MLP is ahead on every one, by 0.01 "
      "to 0.025", True, False),
+    # Near the rule's edge (|gap| = 0.70 and 1.29 times the spread): the spread with ddof=0
+    # agrees, a standard error (spread / sqrt(5)) or half the spread does not.
+    ([0.95, 0.94, 0.94, 0.96, 0.94], [0.91, 0.95, 0.93, 0.92, 0.94],
+     "the trees lead by 0.016 on average and win three of the five folds, but the per-fold "
+     "differences (-0.01 to +0.04) spread by 0.023", False, False),
+    ([0.93, 0.95, 0.91, 0.94, 0.92], [0.97, 0.95, 0.96, 0.95, 0.96],
+     "the MLP leads by 0.028 on average, ahead on four folds and level on one, and the per-fold "
+     "differences spread by 0.022", False, False),
 )
 
 

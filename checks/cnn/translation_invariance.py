@@ -136,7 +136,6 @@ def _invariance_problem(ctx: CheckContext, model) -> str | None:
     import torch
 
     exact = float64_copy(model)
-    flattened = flatten_before_linear(model, torch.rand(1, 1, HEIGHT, WIDTH))
     row, col = (HEIGHT - SIZE) // 2, 20
     images = np.stack([place(k, row, col, HEIGHT, WIDE) for k in range(CLASSES)])
     shifted = np.stack([place(k, row, col + SHIFT, HEIGHT, WIDE) for k in range(CLASSES)])
@@ -148,6 +147,7 @@ def _invariance_problem(ctx: CheckContext, model) -> str | None:
         if not has_conv(model):
             return MLP_WHY
         first = (str(exc).strip().splitlines() or [""])[0][:160]
+        flattened = _flattened(exact)
         if flattened:
             words = _flatten_words(flattened)
             why = (f"{words[0].upper()}{words[1:]}, fixes the input size; and with its own "
@@ -172,6 +172,7 @@ def _invariance_problem(ctx: CheckContext, model) -> str | None:
     moved = (f"moving the same shape {SHIFT} pixels to the right changes your model's output "
              f"(by up to {change:.3g}, outputs are about {scale:.3g}): it depends on where the "
              "shape is")
+    flattened = _flattened(exact)
     if flattened:
         return (f"{moved}: {_flatten_words(flattened)}, keeps each position's features apart. "
                 "Convolutions slide, so their feature maps move with the shape; to forget the "
@@ -185,6 +186,14 @@ def _invariance_problem(ctx: CheckContext, model) -> str | None:
             "position alike, so their feature maps move with the shape and global pooling then "
             "forgets where it was; anything tied to fixed positions before the pooling breaks "
             "that")
+
+
+def _flattened(exact) -> tuple[int, int, int] | None:
+    """What ``flatten_before_linear`` finds in the float64 copy, on the training canvas (asked
+    only once the model has failed: a passing model needs no explanation)."""
+    import torch
+
+    return flatten_before_linear(exact, torch.rand(1, 1, HEIGHT, WIDTH))
 
 
 def _flatten_words(flattened: tuple[int, int, int]) -> str:

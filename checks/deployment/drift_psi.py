@@ -27,11 +27,13 @@ RTOL = 0.02
 
 
 def oracle_psi(reference: np.ndarray, current: np.ndarray, bins: int = 10,
-               eps: float = 1e-4) -> float:
+               eps: float = 1e-4, size: int | None = None) -> float:
+    """PSI over the reference's quantile bins, each share floored at ``eps``. With ``size``, both
+    histograms are divided by that one length instead of their own (a known bug)."""
     inner = np.quantile(reference, np.linspace(0.0, 1.0, bins + 1)[1:-1])
-    r = np.bincount(np.searchsorted(inner, reference, side="right"), minlength=bins) / len(
-        reference)
-    c = np.bincount(np.searchsorted(inner, current, side="right"), minlength=bins) / len(current)
+    r_size, c_size = (len(reference), len(current)) if size is None else (size, size)
+    r = np.bincount(np.searchsorted(inner, reference, side="right"), minlength=bins) / r_size
+    c = np.bincount(np.searchsorted(inner, current, side="right"), minlength=bins) / c_size
     r, c = np.maximum(r, eps), np.maximum(c, eps)
     return float(np.sum((c - r) * np.log(c / r)))
 
@@ -44,16 +46,6 @@ def _equal_width(reference: np.ndarray, current: np.ndarray, bins: int, eps: flo
         r, c = np.maximum(r, eps), np.maximum(c, eps)
     with np.errstate(divide="ignore", invalid="ignore"):
         return float(np.sum((c - r) * np.log(c / r)))
-
-
-def _one_size(reference: np.ndarray, current: np.ndarray, bins: int, eps: float,
-              size: int) -> float:
-    """Both histograms divided by the same ``size`` (one sample's length) instead of their own."""
-    inner = np.quantile(reference, np.linspace(0.0, 1.0, bins + 1)[1:-1])
-    r = np.bincount(np.searchsorted(inner, reference, side="right"), minlength=bins) / size
-    c = np.bincount(np.searchsorted(inner, current, side="right"), minlength=bins) / size
-    r, c = np.maximum(r, eps), np.maximum(c, eps)
-    return float(np.sum((c - r) * np.log(c / r)))
 
 
 def _dropped_outside(reference: np.ndarray, current: np.ndarray, bins: int, eps: float,
@@ -142,7 +134,7 @@ def _compare(ctx: CheckContext, got: float, reference: np.ndarray, current: np.n
                "the score")
     named += [(_dropped_outside(reference, current, bins, eps, renorm), dropped)
               for renorm in (False, True)]
-    named += [(_one_size(reference, current, bins, eps, len(sample)), f"you divide both "
+    named += [(oracle_psi(reference, current, bins, eps, size=len(sample)), f"you divide both "
                f"histograms by len({name}) ({len(sample)}); divide each sample's counts by its "
                f"own size ({len(reference)} reference, {len(current)} current values): the two "
                "samples need not have the same size, and each sample's shares must sum to 1")

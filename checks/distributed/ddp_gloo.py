@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from checklib import CheckContext, require_callable
+from checklib import CheckContext, Fingerprint, assert_close, require_callable
 from checklib.distributed_ranks import RankResult, RecordingDataset, build_model, launch
 
 WORLD = 2
@@ -27,6 +27,7 @@ N, D_IN, HIDDEN = 96, 5, 8
 EPOCHS, BATCH, LR = 3, 8, 0.1
 STEPS_PER_EPOCH = N // (WORLD * BATCH)
 DEADLINE_S = 25.0
+RTOL, ATOL = 1e-10, 1e-12  # averaged float64 gradients: the mean, up to rounding
 
 
 def run(ctx: CheckContext) -> None:
@@ -162,33 +163,34 @@ def _check_averaging(ctx: CheckContext, results: list[RankResult], grads: list[d
             if got is None:
                 ctx.fail(f"after average_gradients{on}, `{name}.grad` is None on rank "
                          f"{result.rank}: average the gradients in place, keep them on .grad")
-            got = np.asarray(got, dtype=np.float64)
-            own = grads[result.rank][name]
-            if np.allclose(got, mean, rtol=1e-10, atol=1e-12):
-                continue
-            if np.allclose(got, total, rtol=1e-10, atol=1e-12):
-                ctx.fail(f"average_gradients summed the gradients over the {world} ranks "
-                         f"without dividing by the world size: `{name}.grad` is {world}x "
-                         "the mean. all_reduce with SUM, then divide by dist.get_world_size() "
-                         "(a sum acts like a learning rate that grows with the number of GPUs)")
-            if np.allclose(got, own, rtol=1e-10, atol=1e-12):
-                ctx.fail(f"on rank {result.rank}{on}, `{name}.grad` is unchanged by "
-                         "average_gradients: each rank still has only its own gradient. Call "
-                         "dist.all_reduce(p.grad) for every parameter, then divide")
-            if np.allclose(got, mean / world, rtol=1e-10, atol=1e-12):
-                ctx.fail(f"`{name}.grad` is the mean divided by {world} again{on}: divide by "
-                         "the world size once")
-            for k in range(2, 9):
-                if k != world and np.allclose(got, total / k, rtol=1e-10, atol=1e-12):
-                    ctx.fail(f"you divided by {k}, not by dist.get_world_size(): on {world} "
-                             f"ranks, `{name}.grad` after average_gradients is the sum over "
-                             f"the ranks divided by {k}, so {world / k:.3g}x the mean. The "
-                             "number of ranks is a launch setting (torchrun --nproc_per_node), "
-                             "not a constant of the code: ask dist.get_world_size()")
-            i = int(np.argmax(np.abs(got - mean)))
-            ctx.fail(f"after average_gradients{on}, `{name}.grad` on rank {result.rank} is not "
-                     f"the mean of the ranks' gradients: at flat index {i} expected "
-                     f"{mean.ravel()[i]:.6g}, got {got.ravel()[i]:.6g}")
+            assert_close(got, mean, f"after average_gradients{on}, `{name}.grad` on rank "
+                         f"{result.rank} (the mean of the ranks' gradients)", rtol=RTOL,
+                         atol=ATOL, fingerprints=_averaging_bugs(
+                             name, world, on, result.rank, grads[result.rank][name], total))
+
+
+def _averaging_bugs(name: str, world: int, on: str, rank: int, own: np.ndarray,
+                    total: np.ndarray) -> list[Fingerprint]:
+    """What a rank's gradient would be after the known wrong ways to average it."""
+    def bug(value: np.ndarray, message: str) -> Fingerprint:
+        return Fingerprint(value, message, rtol=RTOL, atol=ATOL)
+
+    return [
+        bug(total, f"average_gradients summed the gradients over the {world} ranks without "
+            f"dividing by the world size: `{name}.grad` is {world}x the mean. all_reduce with "
+            "SUM, then divide by dist.get_world_size() (a sum acts like a learning rate that "
+            "grows with the number of GPUs)"),
+        bug(own, f"on rank {rank}{on}, `{name}.grad` is unchanged by average_gradients: each "
+            "rank still has only its own gradient. Call dist.all_reduce(p.grad) for every "
+            "parameter, then divide"),
+        bug(total / world / world, f"`{name}.grad` is the mean divided by {world} again{on}: "
+            "divide by the world size once"),
+        *(bug(total / k, f"you divided by {k}, not by dist.get_world_size(): on {world} ranks, "
+              f"`{name}.grad` after average_gradients is the sum over the ranks divided by {k}, "
+              f"so {world / k:.3g}x the mean. The number of ranks is a launch setting (torchrun "
+              "--nproc_per_node), not a constant of the code: ask dist.get_world_size()")
+          for k in range(2, 9) if k != world),
+    ]
 
 
 # ---------------------------------------------------------------- the training run

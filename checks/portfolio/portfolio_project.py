@@ -14,8 +14,9 @@ into it. Layers:
   the committed section from the run's metrics file (a hand-edited table fails, and so does one
   left stale by a later run; the first differing line is named); the figures it links exist.
 - training: the project's test suite passes (pytest in a subprocess with this interpreter and
-  PYTHONPATH=src, stopping at the first failure); the template's test files are still there and
-  each of the template's tests passed (a failing test deleted or skipped does not count).
+  PYTHONPATH=src, stopping at the first failure); the template's test files are still there,
+  each of the template's test functions is as the template wrote it (compared by AST, decorators
+  included, before the suite runs), and each passed (one deleted, skipped or weakened fails).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from checklib.portfolio_run import (
     Project,
     check_layout,
     copy_project,
+    edited_template_tests,
     last_error_line,
     read_project,
     render_fresh,
@@ -186,6 +188,13 @@ def _check_tests(ctx: CheckContext, project: Project, fresh: Path, scratch: Path
         ctx.fail(f"{', '.join(gone)}, which the template wrote, is gone from the project: keep "
                  "the template's tests (add yours beside them); they are how a reviewer knows "
                  "the pipeline works")
+    edited = edited_template_tests(project.root, expected)
+    if edited:
+        more = f" (and {len(edited) - 1} more)" if len(edited) > 1 else ""
+        ctx.fail(f"the template's test {edited[0]}{more} is not as the template wrote it: the "
+                 "template's tests must stay as written (add your own tests beside them). A "
+                 "weakened, skipped or deleted test proves nothing: when one fails after a "
+                 "change, fix the code it caught")
     ctx.log("running the project's test suite: tiny training runs, about a minute on a CPU")
     tests = run_tests(
         project.root, scratch, TESTS_TIMEOUT,

@@ -2,11 +2,11 @@
 
 Layers: contract (names, output shapes, including a batch padded past its longest sequence),
 values (masked_mse and last_real_step in float64 against oracles, with garbage in the padding),
-gradients (masked_mse's gradient), probes (in eval mode, so dropout changes nothing: the model
-ignores padding values, batch order and earlier calls, the last also in train mode with the same
-dropout masks; train_step's optimizer sees the clipped gradient of this batch's masked loss and
-nothing older, computed by a twin that draws the same dropout masks), training (500 steps,
-final-answer MSE below 0.01 on 512 held-out sequences).
+gradients (masked_mse's gradient), probes (the model ignores earlier calls and padding values,
+in eval mode and in train mode with the dropout masks replayed, and batch order in eval mode;
+train_step's optimizer sees the clipped gradient of this batch's masked loss and nothing older,
+computed by a twin that draws the same dropout masks), training (500 steps, final-answer MSE
+below 0.01 on 512 held-out sequences).
 """
 
 from __future__ import annotations
@@ -151,21 +151,32 @@ def _mode(model: Any, training: bool) -> Iterator[None]:
         model.train(was_training)
 
 
+@contextmanager
+def _replayed(state: Any) -> Iterator[None]:
+    """Inside the block the global RNG starts from ``state``, so dropout draws the same masks
+    every time; after it, the RNG is where it was before."""
+    import torch
+
+    with torch.random.fork_rng(devices=[]):
+        torch.set_rng_state(state)
+        yield
+
+
 def _same_rng_twice(model: Any, x: Any, lengths: Any) -> tuple[Any, Any]:
     """Two calls of ``model`` on the same batch, each from the same RNG state (same dropout)."""
     import torch
 
     state = torch.get_rng_state()
     outs = []
-    with torch.random.fork_rng(devices=[]), torch.no_grad():
-        for _ in range(2):
-            torch.set_rng_state(state)
+    for _ in range(2):
+        with _replayed(state), torch.no_grad():
             outs.append(model(x, lengths))  # (N, T)
     return outs[0], outs[1]
 
 
 def _model_probes(ctx: CheckContext, learner: dict[str, Any]) -> None:
-    """Forward probes in eval mode, so that dropout in a correct model changes nothing."""
+    """Forward probes: repeated calls and padding in eval and in train mode (dropout drawing the
+    same masks, so a correct model's real steps do not move), batch order in eval mode."""
     import torch
 
     ctx.layer("probes")
@@ -183,36 +194,53 @@ def _model_probes(ctx: CheckContext, learner: dict[str, Any]) -> None:
                      "same masks both times): does it keep its hidden state between calls? "
                      "Each batch holds new sequences, so start from a zero state every time "
                      "(do not store h and c on self)")
+    padded = with_pads(x_np, y_np, lengths_np, rng)
+    for training in (False, True):  # batch statistics over the pads leak only in train mode
+        with _mode(model, training):
+            _padding_probe(ctx, learner, model, (x_np, y_np, lengths_np), padded, training)
     with _mode(model, False):
-        _padding_and_order_probes(ctx, learner, model, rng, (x_np, y_np, lengths_np))
+        _order_probes(ctx, model, x, lengths)
 
 
-def _padding_and_order_probes(ctx: CheckContext, learner: dict[str, Any], model: Any,
-                              rng: np.random.Generator,
-                              batch: tuple[np.ndarray, np.ndarray, np.ndarray]) -> None:
+def _padding_probe(ctx: CheckContext, learner: dict[str, Any], model: Any,
+                   batch: tuple[np.ndarray, np.ndarray, np.ndarray],
+                   padded: tuple[np.ndarray, np.ndarray], training: bool) -> None:
+    """The same batch with other values in its padding: nothing at the real steps may move.
+    Both calls draw the same dropout masks (pad values do not change what dropout draws)."""
     import torch
 
     x_np, y_np, lengths_np = batch
     x, lengths, y = as_tensors(x_np, y_np, lengths_np)
+    x2, _, y2 = as_tensors(*padded, lengths_np)
+    state = torch.get_rng_state()
     with torch.no_grad():
-        out = model(x, lengths)  # (N, T)
-    x2_np, y2_np = with_pads(x_np, y_np, lengths_np, rng)
-    x2, _, y2 = as_tensors(x2_np, y2_np, lengths_np)
-    with torch.no_grad():
-        out2 = model(x2, lengths)
+        with _replayed(state):
+            out = model(x, lengths)  # (N, T)
+        with _replayed(state):
+            out2 = model(x2, lengths)
         loss, loss2 = (learner["masked_mse"](o, t, lengths) for o, t in ((out, y), (out2, y2)))
         last, last2 = (learner["last_real_step"](o, lengths) for o in (out, out2))
+    mode = " (in train mode)" if training else ""
     if not torch.allclose(_real(out2, lengths), _real(out, lengths), rtol=1e-5, atol=1e-5):
-        ctx.fail("your model's outputs at REAL steps change when only the padding values "
-                 "change: the padding leaks in (a bidirectional LSTM, or statistics taken over "
-                 "the whole padded tensor?). Pack the batch with pack_padded_sequence, or use a "
-                 "left-to-right LSTM whose real steps never see what comes after them")
+        ctx.fail(f"your model's outputs at REAL steps change when only the padding values "
+                 f"change{mode}: the padding leaks in (a bidirectional LSTM, or statistics "
+                 "taken over the whole padded tensor?). Pack the batch with "
+                 "pack_padded_sequence, or use a left-to-right LSTM whose real steps never see "
+                 "what comes after them")
     if abs(float(loss2) - float(loss)) > 1e-5 * max(1.0, abs(float(loss))):
         ctx.fail(f"the loss changes from {float(loss):.6g} to {float(loss2):.6g} when only the "
                  "padding values of x and y change: padded steps must not reach the loss")
     if not torch.allclose(last2, last, rtol=1e-5, atol=1e-5):
-        ctx.fail("the final predictions change when only the padding values change")
+        ctx.fail(f"the final predictions change when only the padding values change{mode}")
 
+
+def _order_probes(ctx: CheckContext, model: Any, x: Any, lengths: Any) -> None:
+    """In eval mode: a sequence's outputs do not depend on its place in the batch or on the
+    other sequences in it."""
+    import torch
+
+    with torch.no_grad():
+        out = model(x, lengths)  # (N, T)
     perm = torch.tensor([4, 2, 0, 5, 3, 1])
     with torch.no_grad():
         shuffled = model(x[perm], lengths[perm])
@@ -255,8 +283,7 @@ def _train_step_probe(ctx: CheckContext, learner: dict[str, Any]) -> None:
 
     def fresh_gradient(loss_fn: Any) -> tuple[Any, Any]:
         twin = copy.deepcopy(model)
-        with torch.random.fork_rng(devices=[]):
-            torch.set_rng_state(rng_state)
+        with _replayed(rng_state):
             out = twin(x, lengths)
         loss = loss_fn(out, y)
         loss.backward()
@@ -280,8 +307,7 @@ def _train_step_probe(ctx: CheckContext, learner: dict[str, Any]) -> None:
         return inner_step(*args, **kwargs)
 
     optimizer.step = watched_step  # type: ignore[method-assign]
-    with torch.random.fork_rng(devices=[]):
-        torch.set_rng_state(rng_state)
+    with _replayed(rng_state):
         returned = learner["train_step"](model, optimizer, x, lengths, y, max_norm=max_norm)
     if len(seen) != 1:
         ctx.fail(f"`train_step` called optimizer.step() {len(seen)} times; call it once")

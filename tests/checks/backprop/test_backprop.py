@@ -38,6 +38,7 @@ BUGS = [
     ("train_loop", "bug_zero_grad_once", "probes", ["zero_grad", "piling up"]),
     ("train_loop", "bug_no_zero_grad_clipped", "probes", ["zero_grad", "piling up"]),
     ("train_loop", "bug_loss_scaled_up", "probes", ["24 times", "multiplied"]),
+    ("train_loop", "bug_loss_divided", "probes", ["at every step", "divided by something"]),
     ("train_loop", "bug_stale_batch", "probes", ["another batch", "drawn in this iteration"]),
     ("train_loop", "bug_step_before_backward", "probes", ["did not change", "backward"]),
     ("train_loop", "bug_no_train_mode", "probes", ["model.train()"]),

@@ -79,6 +79,8 @@ BUGS = [
     ("boosting_vs_mlp", "verdict_inverted", "values", ["contradicts the numbers"]),
     ("boosting_vs_mlp", "verdict_best_fold", "values", ["MEAN fold accuracies"]),
     ("boosting_vs_mlp", "verdict_fixed_margin", "values", ["spread", "fixed margin"]),
+    ("boosting_vs_mlp", "verdict_standard_error", "values",
+     ["inside the spread", "standard error"]),
     ("boosting_vs_mlp", "verdict_unpaired_spread", "values",
      ["per-fold differences", "paired differences"]),
     ("boosting_vs_mlp", "weak_hgb", "training", ["HistGradientBoosting reaches", "0.95"]),

@@ -73,6 +73,8 @@ BUGS = [
     ("init_schedule_overfit", "bug_cosine_short", "values", ["never reaches min_lr"]),
     ("init_schedule_overfit", "bug_no_zero_grad", "probes", ["zero_grad", "piling up"]),
     ("init_schedule_overfit", "bug_no_zero_grad_clipped", "probes", ["zero_grad", "piling up"]),
+    ("init_schedule_overfit", "bug_loss_divided", "probes",
+     ["at every step", "divided by something"]),
     ("init_schedule_overfit", "bug_lr_after_step", "probes", ["before optimizer.step()"]),
     ("init_schedule_overfit", "bug_loss_tensors", "probes", ["loss.item()"]),
     ("grad_accumulation", "bug_not_divided", "values", ["not scaled", "divided by"]),

@@ -5,13 +5,14 @@ generated with dlpath.scaffold.generate into a temporary folder (with answers ot
 defaults, so the check must render the template with the recorded answers), trained, evaluated,
 cross-validated and reported by the project's own code (a short run), its model card and
 write-up then written as a learner would. That finished project, named by a learner file,
-passes on seeds 0, 1 and 2. Each variant (variants/portfolio_project/*.py) changes a copy of it
+passes. (The check reads no seed: the project's own code fixes its seeds, so one run stands for
+seeds 0, 1 and 2.) Each variant (variants/portfolio_project/*.py) changes a copy of it
 as a learner might; every bug_* variant must fail in the expected layer with a message naming
 what is missing, and every ok_* variant (a right answer written differently) must pass. No
 verdict is ever "internal".
 
 Timing: a passing verdict runs the project's whole test suite (about 30 s here, a torchrun test
-included); so do the variants that break a template test. Those, and seeds 1 and 2, are slow.
+included); so does a variant that breaks a template test. Those are slow.
 """
 
 from __future__ import annotations
@@ -59,8 +60,8 @@ def copy_of(finished: Path, tmp_path: Path) -> Path:
     return project
 
 
-def check(project: Path, tmp_path: Path, seed: int = 0, config: str | None = None) -> Verdict:
-    verdict = run_check(MODULE, EXERCISE, learner_file(tmp_path, str(project), config), seed)
+def check(project: Path, tmp_path: Path, config: str | None = None) -> Verdict:
+    verdict = run_check(MODULE, EXERCISE, learner_file(tmp_path, str(project), config))
     assert verdict.layer != "internal", verdict.message + "\n" + "\n".join(verdict.traceback)
     return verdict
 
@@ -76,7 +77,8 @@ def load_variant(name: str):  # type: ignore[no-untyped-def]
 
 # variant -> (layer, words the message must contain)
 BUGS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "bug_untouched": ("values", ("MODEL_CARD.md is still exactly as the template wrote it",
+    "bug_untouched": ("values", ("2 things to fix",
+                                 "MODEL_CARD.md is still exactly as the template wrote it",
                                  "WRITEUP.md is still exactly")),
     "bug_one_prompt_left": ("values", ("WRITEUP.md still has 1 line(s) with a TODO(you)",
                                        "(Cost)")),
@@ -101,30 +103,27 @@ BUGS: dict[str, tuple[str, tuple[str, ...]]] = {
                                                "skipped")),
     "bug_broken_model": ("training", ("tests fail",
                                       "test_mlp_standardizes_and_fills_missing_values")),
+    "bug_template_test_weakened": ("training", ("test_mlp_standardizes_and_fills_missing_values",
+                                                "must stay as written",
+                                                "add your own tests beside them")),
     "bug_record_deleted": ("contract", ("not a project made by `dlpath new`",
                                         ".dlpath-template.json")),
 }
-# These run the project's whole test suite before failing (or passing): about 30 s each.
-SLOW = {"bug_template_test_skipped", "bug_broken_model"}
+# These run the project's whole test suite before failing (or passing): about 30 s each. A
+# template test edited or marked skip fails before the suite runs.
+SLOW = {"bug_broken_model"}
 OK = sorted(p.stem for p in VARIANTS.glob("ok_*.py"))
 
 
 def test_every_variant_file_is_listed():
-    files = {p.stem for p in VARIANTS.glob("bug_*.py")}
-    assert files == set(BUGS)
+    files = {p.stem for p in VARIANTS.glob("*.py")}
+    assert OK and files == set(BUGS) | set(OK)
 
 
 def test_finished_project_passes(finished, tmp_path):
     verdict = check(finished, tmp_path)
     assert verdict.passed, verdict.message
     assert verdict.metrics["tests_passed"] >= 14
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("seed", [1, 2])
-def test_finished_project_passes_other_seeds(finished, tmp_path, seed):
-    verdict = check(finished, tmp_path, seed)
-    assert verdict.passed, verdict.message
 
 
 @pytest.mark.parametrize(
@@ -149,13 +148,6 @@ def test_correct_variant_passes(name, finished, fresh, tmp_path):
     variant.apply(project, fresh)
     verdict = check(project, tmp_path, config=getattr(variant, "CONFIG", None))
     assert verdict.passed, verdict.message
-
-
-def test_untouched_fresh_project_fails_on_its_documents(fresh, tmp_path):
-    verdict = check(fresh, tmp_path)
-    assert not verdict.passed and verdict.layer == "values"
-    assert "2 things to fix" in verdict.message
-    assert "MODEL_CARD.md is still exactly as the template wrote it" in verdict.message
 
 
 def test_folder_that_is_no_dlpath_project_fails(tmp_path):

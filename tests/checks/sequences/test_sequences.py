@@ -38,6 +38,8 @@ ADDING_BUGS = {
     "bug_stateful_not_detached": ("probes", ["hidden state between calls"]),
     "bug_stateful_train_mode_only": ("probes", ["in train mode", "hidden state between calls"]),
     "bug_bidirectional": ("probes", ["padding values change"]),
+    "bug_batchnorm_over_pads": ("probes", ["padding values change", "in train mode",
+                                           "statistics taken over the whole padded tensor?"]),
     "bug_sorted_not_restored": ("probes", ["reordering the sequences", "enforce_sorted=False"]),
     "bug_no_clipping": ("probes", ["not clipped", "clip_grad_norm_"]),
     "bug_clip_after_step": ("probes", ["AFTER optimizer.step()"]),
