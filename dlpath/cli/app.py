@@ -66,7 +66,7 @@ class LazyGroup(TyperGroup):
             formatter.write_dl([(name, line) for name, (_, line) in COMMANDS.items()])
 
 
-app = typer.Typer(
+app = command_app(
     name="dlpath",
     cls=LazyGroup,
     help="A terminal tutor from 'I know some Python' to building, debugging and shipping "
@@ -78,9 +78,6 @@ app = typer.Typer(
     "dlpath list --track cv-engineer   # one role's modules\n"
     "dlpath doctor                     # versions, device, where your data lives",
     no_args_is_help=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,  # plain help: rendering it with rich costs more than importing typer
-    add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 

@@ -16,7 +16,7 @@ from dlpath.curriculum.model import (
     Question,
     Track,
 )
-from dlpath.curriculum.yaml_source import YamlSource, field_label, read_yaml
+from dlpath.curriculum.yaml_source import YamlSource, field_label, line_at, read_yaml
 from dlpath.errors import CurriculumError
 from dlpath.paths import checks_dir, schema_dir
 
@@ -240,12 +240,7 @@ def _file_problems(
     if PurePosixPath(relative).is_absolute() or PureWindowsPath(relative).is_absolute():
         return [source.problem(where, f"`{relative}` must be relative to the module folder")]
     path = folder / relative
-    depth = 0
-    for part in PurePosixPath(relative).parts:
-        depth += -1 if part == ".." else 0 if part == "." else 1
-        if depth < 0:
-            break
-    if depth < 0 or not path.resolve().is_relative_to(folder.resolve()):
+    if not path.resolve().is_relative_to(folder.resolve()):
         return [source.problem(where, f"`{relative}` leads out of the module folder")]
     if not path.is_file():
         return [source.problem(where, f"file not found: {path}")]
@@ -256,7 +251,7 @@ def _file_problems(
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
+        line = line_at(raw, exc.start)
         return [source.problem(where, f"not UTF-8 text: {path} (line {line})")]
     return []
 

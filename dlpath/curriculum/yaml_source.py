@@ -69,7 +69,7 @@ def read_yaml(path: Path) -> YamlSource:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise CurriculumError([f"{path}:{_line_at(raw, exc.start)}: not UTF-8 text"]) from None
+        raise CurriculumError([f"{path}:{line_at(raw, exc.start)}: not UTF-8 text"]) from None
     loader = _SafeLoader(text)
     try:
         node = loader.get_single_node()  # one parse gives both the data and every line
@@ -107,7 +107,8 @@ _TEXT_TAG = "tag:yaml.org,2002:str"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
-def _line_at(raw: bytes, offset: int) -> int:
+def line_at(raw: bytes, offset: int) -> int:
+    """The 1-based line of byte ``offset`` in ``raw``."""
     return raw.count(b"\n", 0, offset) + 1
 
 

@@ -3,8 +3,8 @@
 The child process is reused across the checks of a run, so a learner file that calls
 ``torch.set_default_dtype(torch.float64)``, turns gradients off, changes directory or adds to
 ``sys.path`` would otherwise change the verdict of every later check. ``isolated_state`` saves
-that state before a check and puts it back after it. torch and NumPy are touched only when they
-are loaded: when a check is the first to import one, it is put back to its import-time defaults.
+that state before a check and puts it back after it. (The child imports torch, and with it
+NumPy, before its first check, so both are always there to save.)
 """
 
 from __future__ import annotations
@@ -20,8 +20,6 @@ from pathlib import Path
 from typing import Any
 
 Restore = Callable[[], None]
-
-_NUMPY_DEFAULT_ERR = {"divide": "warn", "over": "warn", "under": "ignore", "invalid": "warn"}
 
 
 def _folders(paths: list[str]) -> list[str]:
@@ -77,8 +75,7 @@ def _save_torch(torch: Any) -> Restore:
     anomaly = torch.is_anomaly_enabled()
     anomaly_nan = torch.is_anomaly_check_nan_enabled()
     precision = torch.get_float32_matmul_precision()
-    get_device = getattr(torch, "get_default_device", None)
-    device = get_device() if get_device is not None else None
+    device = torch.get_default_device()
     cudnn = torch.backends.cudnn
     cudnn_flags = (cudnn.benchmark, cudnn.deterministic, cudnn.allow_tf32)
     matmul_tf32 = torch.backends.cuda.matmul.allow_tf32
@@ -101,21 +98,8 @@ def _save_torch(torch: Any) -> Restore:
 def _restore_default_device(torch: Any, device: Any) -> None:
     """Put back the default device; the CPU as no device context at all (a context on the CPU
     would route every torch call through a Python mode)."""
-    get_device = getattr(torch, "get_default_device", None)
-    if device is None or get_device is None or get_device() == device:
-        return
-    torch.set_default_device(None if device.type == "cpu" else device)
-
-
-def _torch_defaults() -> None:
-    """torch's state just after its import, for a check that was the first to import it."""
-    torch: Any = sys.modules["torch"]
-    torch.set_default_dtype(torch.float32)
-    torch.set_grad_enabled(True)
-    torch.use_deterministic_algorithms(False)
-    torch.set_anomaly_enabled(False)
-    torch.set_float32_matmul_precision("highest")
-    _restore_default_device(torch, torch.device("cpu"))
+    if torch.get_default_device() != device:
+        torch.set_default_device(None if device.type == "cpu" else device)
 
 
 def _save_numpy(numpy: Any) -> Restore:
@@ -143,23 +127,18 @@ def isolated_state(
     environ = dict(os.environ)
     recursion = sys.getrecursionlimit()
     modules = set(sys.modules)
-    restores: list[tuple[str, Restore]] = []
-    had_torch, had_numpy = "torch" in sys.modules, "numpy" in sys.modules
-    if had_torch:
-        restores.append(("torch", _save_torch(sys.modules["torch"])))
-    if had_numpy:
-        restores.append(("numpy", _save_numpy(sys.modules["numpy"])))
+    import numpy
+    import torch
+
+    restores: list[tuple[str, Restore]] = [
+        ("torch", _save_torch(torch)),
+        ("numpy", _save_numpy(numpy)),
+    ]
     try:
         with warnings.catch_warnings():
             yield
     finally:
         added_paths = [p for p in sys.path if isinstance(p, str) and p not in path]
-        if not had_torch and "torch" in sys.modules:
-            restores.append(("torch", _torch_defaults))
-        if not had_numpy and "numpy" in sys.modules:
-            numpy: Any = sys.modules["numpy"]
-            restores.append(("numpy", lambda: numpy.seterr(**_NUMPY_DEFAULT_ERR)))
-
         def restore_environ() -> None:
             if dict(os.environ) != environ:
                 os.environ.clear()

@@ -85,20 +85,11 @@ class ProgressStore:
         A write the database refuses (read-only, disk full, an I/O error, a lock held too long)
         is a one-line ProgressStoreError; nothing is half written.
         """
-        db = self.connection
         try:
-            db.execute("BEGIN IMMEDIATE")
+            with _transaction(self.connection) as db:
+                yield db
         except sqlite3.OperationalError as exc:
             raise _cannot(self.path, "save your progress", exc) from None
-        try:
-            yield db
-            db.execute("COMMIT")
-        except sqlite3.OperationalError as exc:
-            _rollback(db)
-            raise _cannot(self.path, "save your progress", exc) from None
-        except BaseException:
-            _rollback(db)
-            raise
 
     # -- lessons ---------------------------------------------------------------------------
 
@@ -259,11 +250,19 @@ class ProgressStore:
         return dict(self.connection.execute("SELECT key, value FROM settings"))
 
 
-def _rollback(db: sqlite3.Connection) -> None:
-    """Undo an open transaction; SQLite may already have rolled it back itself."""
-    if db.in_transaction:
-        with suppress(sqlite3.Error):
-            db.execute("ROLLBACK")
+@contextmanager
+def _transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """``BEGIN IMMEDIATE`` (the write lock up front, so concurrent writers queue) ... ``COMMIT``;
+    any error rolls back, unless SQLite has already rolled back itself."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+        db.execute("COMMIT")
+    except BaseException:
+        if db.in_transaction:
+            with suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+        raise
 
 
 def _cannot(path: Path, what: str, exc: BaseException) -> ProgressStoreError:
@@ -294,8 +293,7 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 def migrate(db: sqlite3.Connection, target: int = SCHEMA_VERSION) -> None:
     """Apply the migrations a database lacks, all in one transaction."""
-    db.execute("BEGIN IMMEDIATE")
-    try:
+    with _transaction(db):
         version = db.execute("PRAGMA user_version").fetchone()[0]
         for number in range(version, target):
             for statement in MIGRATIONS[number].split(";"):
@@ -303,10 +301,6 @@ def migrate(db: sqlite3.Connection, target: int = SCHEMA_VERSION) -> None:
                     db.execute(statement)
         if version < target:
             db.execute(f"PRAGMA user_version = {target}")
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
 
 
 def _open_checked(path: Path) -> sqlite3.Connection:

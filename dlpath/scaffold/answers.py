@@ -101,12 +101,12 @@ def installed_module(package: str) -> str | None:
         spec = importlib.util.find_spec(package)
     except (ImportError, ValueError):  # a broken install: still a name that is taken
         return package
-    if spec is not None and spec.origin is not None and not _made_by_dlpath(Path(spec.origin)):
-        return package
-    lowered = package.lower()
-    for name in sys.builtin_module_names:
-        if name.lower() == lowered:
-            return name
+    if spec is not None and spec.origin is not None:  # a namespace package has none
+        if not spec.has_location:  # built-in or frozen: part of the interpreter
+            return package
+        if not _made_by_dlpath(Path(spec.origin)):
+            return package
+    lowered = package.lower()  # built-in names are all lower case: find_spec found them above
     for module in pkgutil.iter_modules():
         if module.name.lower() == lowered:
             folder = getattr(module.module_finder, "path", None)

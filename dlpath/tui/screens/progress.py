@@ -40,8 +40,7 @@ RUN_COLUMNS = (
 
 def clip(text: str, width: int) -> str:
     """``text`` on one line, cut to ``width`` cells with an ellipsis when it is longer."""
-    line = " ".join(text.split())
-    return line if len(line) <= width else line[: width - 1].rstrip() + "…"
+    return Content(" ".join(text.split())).truncate(width, ellipsis=True).plain
 
 
 def spent(seconds: float, short: bool = False) -> str:
