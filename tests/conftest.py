@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 # As in the engine's child process: small models train faster, and steadier, on one thread.
@@ -28,3 +30,30 @@ def pack(monkeypatch) -> Path:
     """Use the small fixture curriculum instead of the bundled one."""
     monkeypatch.setenv("DLPATH_CURRICULUM", str(PACK))
     return PACK
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(capsys, monkeypatch):
+    """Run ``dlpath ARGS`` in-process through the real entry point (errors included)."""
+    from dlpath.cli import context, main
+
+    def run(*args: str) -> Result:
+        context.state.workspace = None
+        monkeypatch.setattr(sys, "argv", ["dlpath", *args])
+        monkeypatch.setenv("COLUMNS", "200")
+        code = 0
+        try:
+            main()
+        except SystemExit as exit_:
+            code = exit_.code if isinstance(exit_.code, int) else 1
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return run

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+
+from tests_support import cli_commands
 
 REPO = Path(__file__).resolve().parents[1]
 README = (REPO / "README.md").read_text()
@@ -40,21 +41,11 @@ def _command_rows() -> dict[str, str]:
 
 def _commands() -> dict[str, object]:
     """Every leaf command of the real CLI, by its name after ``dlpath``."""
-    from typer.main import get_command
-
-    from dlpath.cli import app
-
-    found = {}
-
-    def walk(command: Any, prefix: str) -> None:
-        if hasattr(command, "list_commands"):  # a group: the root loads its commands lazily
-            for sub_name in command.list_commands(None):
-                walk(command.get_command(None, sub_name), f"{prefix} {sub_name}".strip())
-        else:
-            found[prefix] = command
-
-    walk(get_command(app), "")
-    return found
+    return {
+        " ".join(path): command
+        for path, command in cli_commands().items()
+        if not hasattr(command, "list_commands")
+    }
 
 
 def test_command_table_matches_the_cli():

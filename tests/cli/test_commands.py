@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from tests_support import write
+from tests_support import cli_commands, write
 
 pytestmark = pytest.mark.usefixtures("pack")
 
@@ -128,24 +128,6 @@ def test_doctor_reports_the_threads_checks_use_and_the_progress_database(
     assert json.loads(cli("doctor", "--json").out)["threads"] == 1
 
 
-def _command_paths() -> list[list[str]]:
-    """Every command of the real CLI, groups and the root included, as the words after dlpath."""
-    from typer.main import get_command
-
-    from dlpath.cli import app
-
-    paths: list[list[str]] = []
-
-    def walk(command, path: list[str]) -> None:
-        paths.append(path)
-        if hasattr(command, "list_commands"):  # a group: the root loads its commands lazily
-            for name in command.list_commands(None):
-                walk(command.get_command(None, name), [*path, name])
-
-    walk(get_command(app), [])
-    return paths
-
-
 def test_the_command_table_lists_every_command_and_nothing_else():
     """`dlpath --help` lists COMMANDS without importing the commands: the table must hold each
     command any dlpath.cli module defines, under the module that defines it."""
@@ -168,7 +150,7 @@ def test_the_command_table_lists_every_command_and_nothing_else():
 
 
 def test_every_command_has_help_with_examples(cli):
-    paths = _command_paths()
+    paths = [list(path) for path in cli_commands()]
     assert [] in paths and ["curriculum"] in paths and ["curriculum", "validate"] in paths
     for command in paths:
         result = cli(*command, "--help")

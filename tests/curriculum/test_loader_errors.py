@@ -406,13 +406,7 @@ CRASHES = {
 
 
 @pytest.mark.parametrize("case", sorted(CRASHES))
-def test_cli_prints_each_former_crash_as_lines_with_file_and_line(
-    broken, case, capsys, monkeypatch
-):
-    import sys
-
-    from dlpath.cli import main
-
+def test_cli_prints_each_former_crash_as_lines_with_file_and_line(broken, case, cli):
     name, old, new = CRASHES[case]
     target = broken / name
     if isinstance(new, bytes):
@@ -421,12 +415,10 @@ def test_cli_prints_each_former_crash_as_lines_with_file_and_line(
         target.write_text(new)
     else:
         edit(target, old, new)
-    monkeypatch.setattr(sys, "argv", ["dlpath", "curriculum", "validate", str(broken), "--stats"])
-    with pytest.raises(SystemExit) as exit_:
-        main()
-    err = capsys.readouterr().err
-    assert exit_.value.code == 1 and "Traceback" not in err
-    for line in err.strip().splitlines():
+    result = cli("curriculum", "validate", str(broken), "--stats")
+    assert result.code == 1 and "Traceback" not in result.err
+    assert result.err.strip()
+    for line in result.err.strip().splitlines():
         assert re.match(rf"dlpath: error: {re.escape(str(broken))}/\S+:\d+: \S", line), line
 
 

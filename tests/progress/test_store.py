@@ -244,18 +244,13 @@ def test_a_corrupt_file_that_cannot_be_moved_aside_is_one_line(tmp_path, monkeyp
     assert db_path.read_bytes() == b"garbage" * 500
 
 
-def test_cli_prints_a_read_only_database_as_one_line(isolated_home, pack, monkeypatch, capsys):
+def test_cli_prints_a_read_only_database_as_one_line(isolated_home, pack, monkeypatch, cli):
     import dlpath.progress.store as store_module
-    from dlpath.cli import context, main
 
     before = _healthy(isolated_home / "progress.db")
     monkeypatch.setattr(store_module, "_connect", _read_only)
-    monkeypatch.setattr(sys, "argv", ["dlpath", "list"])
-    context.state.workspace = None
-    with pytest.raises(SystemExit) as exit_:
-        main()
-    err = capsys.readouterr().err
-    assert exit_.value.code == 1
-    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
-    assert err.startswith("dlpath: error: ") and "readonly" in err
+    result = cli("list")
+    assert result.code == 1
+    assert len(result.err.strip().splitlines()) == 1 and "Traceback" not in result.err
+    assert result.err.startswith("dlpath: error: ") and "readonly" in result.err
     assert (isolated_home / "progress.db").read_bytes() == before

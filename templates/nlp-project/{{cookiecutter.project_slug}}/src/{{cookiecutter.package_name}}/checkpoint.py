@@ -45,12 +45,11 @@ def load_model(
     return model.to(device).eval(), checkpoint
 
 
-def load_trained(
-    config: dict, device: torch.device, name: str = BEST
-) -> tuple[torch.nn.Module, dict]:
-    """The run's model (see ``load_model``), once ``config`` is known to ask for its data."""
-    model, checkpoint = load_model(run_dir(config), device, name)
-    check_same_data(config, checkpoint["config"], run_dir(config) / name)
+def load_trained(config: dict, device: torch.device) -> tuple[torch.nn.Module, dict]:
+    """The run's best model (see ``load_model``), once ``config`` is known to ask for its data."""
+    folder = run_dir(config)
+    model, checkpoint = load_model(folder, device, BEST)
+    check_same_data(config, checkpoint["config"], folder / BEST)
     return model, checkpoint
 
 
