@@ -39,7 +39,7 @@ def test_torchrun_trains_with_two_processes(tmp_path, project_root, tiny_overrid
     done = subprocess.run(
         command, cwd=project_root, env=env, capture_output=True, text=True, timeout=120
     )
-    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.returncode == 0, f"torchrun exited with {done.returncode}: {done.stderr[-3000:]}"
     metrics = json.loads((tmp_path / "two" / "metrics.json").read_text())
     assert metrics["world_size"] == 2
     assert done.stdout.count("epoch   1") == 1  # only the main process prints

@@ -197,7 +197,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_config_arguments(parser)
     with reported_errors():
-        train(config_from_args(parser.parse_args(argv)))
+        metrics = train(config_from_args(parser.parse_args(argv)))
+    if metrics["world_size"] > 1:
+        distributed.end_worker()
 
 
 if __name__ == "__main__":
