@@ -11,6 +11,7 @@ import pytest
 import torch
 import yaml
 
+from {{ cookiecutter.package_name }} import bench as bench_module
 from {{ cookiecutter.package_name }} import evaluate as evaluate_module
 from {{ cookiecutter.package_name }} import task
 from {{ cookiecutter.package_name }} import train as train_module
@@ -74,7 +75,7 @@ def test_report_rewrites_only_the_results_section(trained):
     assert replace_between_markers(text, section) == text  # rerunning changes nothing
 
 
-def test_export_matches_pytorch_and_bench_reports_percentiles(trained):
+def test_export_matches_pytorch_and_bench_reports_percentiles(trained, monkeypatch):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         result = export_onnx(trained)
@@ -84,7 +85,16 @@ def test_export_matches_pytorch_and_bench_reports_percentiles(trained):
     assert result["max_abs_difference"] <= trained["export"]["tolerance"]
     threads_before = torch.get_num_threads()
     threads = threads_before + 1  # not what torch runs on already, so pinning it shows
+    timed_on = []
+    real_time_runtimes = bench_module.time_runtimes
+
+    def recording_time_runtimes(*args):  # the threads torch has while the timing runs
+        timed_on.append(torch.get_num_threads())
+        return real_time_runtimes(*args)
+
+    monkeypatch.setattr(bench_module, "time_runtimes", recording_time_runtimes)
     rows = bench(apply_override(trained, f"bench.threads={threads}"))
+    assert timed_on == [threads]
     assert {row["runtime"] for row in rows} == {"pytorch (cpu)", "onnxruntime (cpu)"}
     for row in rows:
         assert row["p50_ms"] <= row["p90_ms"] <= row["p99_ms"]

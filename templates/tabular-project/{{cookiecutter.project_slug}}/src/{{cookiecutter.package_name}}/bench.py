@@ -24,6 +24,7 @@ from .export import ONNX_FILE, sample_inputs
 from .metrics import update_metrics
 
 PERCENTILES = (50, 90, 99)
+ITERATIONS, WARMUP = 200, 20  # timed and untimed calls when bench: does not say
 
 
 def time_calls(call: Callable[[], object], iterations: int, warmup: int) -> np.ndarray:
@@ -57,7 +58,7 @@ def bench(config: dict) -> list[dict]:
         torch.set_num_threads(previous)
     update_metrics(
         run_dir(config),
-        bench={"iterations": int(bench_config.get("iterations", 200)), "threads": threads,
+        bench={"iterations": int(bench_config.get("iterations", ITERATIONS)), "threads": threads,
                "rows": rows},
     )  # fmt: skip
     print(f"CPU threads per runtime: {threads} (bench.threads)")
@@ -68,8 +69,8 @@ def bench(config: dict) -> list[dict]:
 def time_runtimes(config: dict, threads: int) -> list[dict]:
     """One row of latency percentiles per runtime and batch size."""
     bench_config = config.get("bench", {})
-    iterations = int(bench_config.get("iterations", 200))
-    warmup = int(bench_config.get("warmup", 20))
+    iterations = int(bench_config.get("iterations", ITERATIONS))
+    warmup = int(bench_config.get("warmup", WARMUP))
     out = run_dir(config)
     device = pick_device(config.get("device", "auto"))
     model, checkpoint = load_trained(config, device)
