@@ -149,8 +149,9 @@ VERDICT_CASES = (
     ([0.90, 0.95, 0.85, 0.96, 0.92], [0.92, 0.975, 0.865, 0.98, 0.94],
      "the folds differ in difficulty (0.85 to 0.98) but the MLP is ahead on every one, by 0.01 "
      "to 0.025", True, False),
-    # Near the rule's edge (|gap| = 0.70 and 1.29 times the spread): the spread with ddof=0
-    # agrees, a standard error (spread / sqrt(5)) or half the spread does not.
+    # Near the rule's edge (|gap| = 0.70 and 1.29 times the spread). In the first, a standard
+    # error (spread / sqrt(5)) or half the spread calls a winner; the second fails a bar set
+    # too high (1.5 times the spread, say), which calls a tie.
     ([0.95, 0.94, 0.94, 0.96, 0.94], [0.91, 0.95, 0.93, 0.92, 0.94],
      "the trees lead by 0.016 on average and win three of the five folds, but the per-fold "
      "differences (-0.01 to +0.04) spread by 0.023", False, False),

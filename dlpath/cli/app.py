@@ -20,7 +20,7 @@ from dlpath.cli import context
 from dlpath.errors import DlpathError
 
 # Every command, in the order `dlpath --help` lists them: the module that defines it, and the
-# line of help shown beside it (tests/cli/test_commands.py checks it against the command).
+# line of help shown beside it (tests/cli/test_commands.py checks the table against the modules).
 COMMANDS: dict[str, tuple[str, str]] = {
     "start": ("start_cmd", "Open the tutor: the path, lessons, quizzes and exercises."),
     "list": ("list_cmd", "Show the learning path and your status on every item."),

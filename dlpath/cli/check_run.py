@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from dlpath.progress.store import ProgressStore
     from dlpath.workspace import Workspace
 
+
 def run_checks(
     target: str | None,
     run_all: bool,

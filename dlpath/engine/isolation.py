@@ -139,6 +139,7 @@ def isolated_state(
             yield
     finally:
         added_paths = [p for p in sys.path if isinstance(p, str) and p not in path]
+
         def restore_environ() -> None:
             if dict(os.environ) != environ:
                 os.environ.clear()

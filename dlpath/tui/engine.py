@@ -12,17 +12,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
-from dlpath.engine.devices import choose_device
+from dlpath.engine.devices import DeviceResolver, choose_device
 from dlpath.engine.verdict import Verdict
+from dlpath.errors import DlpathError
 
 EventHandler = Callable[[dict[str, Any]], None]
 
 
-class CheckEngine(Protocol):
+class CheckEngine(DeviceResolver, Protocol):
     """What the tutor needs from a check runner (``dlpath.engine.runner.CheckRunner`` is one)."""
-
-    device_preference: str
-    devices: dict[str, Any]
 
     def run(
         self,
@@ -36,8 +34,6 @@ class CheckEngine(Protocol):
     ) -> Verdict: ...
 
     def start(self) -> None: ...
-
-    def resolve_device(self) -> str: ...
 
     def cancel(self) -> None: ...
 
@@ -88,8 +84,15 @@ class SerialEngine:
             emit = on_event or (lambda event: None)
             # A saved CUDA or MPS preference this machine lacks (the learner moved machines) falls
             # back to auto, as in `dlpath check`, and the run's log says so.
-            choose_device(engine, None, engine.device_preference,
-                          lambda message: emit({"event": "log", "message": message}))
+            try:
+                choose_device(
+                    engine,
+                    None,
+                    engine.device_preference,
+                    lambda message: emit({"event": "log", "message": message}),
+                )
+            except DlpathError as exc:  # the check process did not start
+                return Verdict(exercise, False, "internal", str(exc))
             return engine.run(
                 exercise, check_file, learner_file, checks_dir, timeout, seed, on_event
             )
@@ -116,4 +119,3 @@ class SerialEngine:
         if self._engine is not None:
             self._engine.cancel()
             self._engine.close()
-

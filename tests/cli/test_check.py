@@ -116,7 +116,9 @@ def _start_endless_check(workspace: Path) -> tuple[subprocess.Popen, list[int]]:
     while time.monotonic() < deadline and not started.exists():
         time.sleep(0.1)
     assert started.exists(), "the check never started"
-    return process, _child_pids(process.pid)
+    children = _child_pids(process.pid)
+    assert children, "no check process found under dlpath check"
+    return process, children
 
 
 def _alive(pids: list[int]) -> list[int]:

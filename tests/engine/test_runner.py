@@ -64,6 +64,7 @@ def test_sys_exit_is_a_failed_verdict(runner):
     [("os_exit.py", "ended the process early"), ("segfault.py", "SIGSEGV")],
 )
 def test_a_dying_child_is_replaced(runner, learner, words):
+    assert check(runner, LEARNERS / "correct.py").passed  # a live child, whatever ran before
     before = runner.started_children
     verdict = check(runner, LEARNERS / learner)
     assert not verdict.passed and verdict.layer == "limits"

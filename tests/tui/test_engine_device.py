@@ -62,3 +62,14 @@ def test_an_available_saved_device_is_used_silently():
     serial.engine.device_preference = "cuda"
     verdict, events = run(serial)
     assert verdict.passed and engine.ran_on == ["cuda"] and events == []
+
+
+class UnstartableEngine(DeviceEngine):
+    def resolve_device(self) -> str:
+        raise RuntimeError("the check process did not start: no torch")
+
+
+def test_a_check_process_that_does_not_start_is_a_failed_verdict_not_a_crash():
+    verdict, _ = run(SerialEngine(lambda: UnstartableEngine({"cpu": True})))
+    assert not verdict.passed and verdict.layer == "internal"
+    assert verdict.message == "the check process did not start: no torch"

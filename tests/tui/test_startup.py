@@ -66,20 +66,11 @@ def test_start_without_a_terminal_is_one_line_and_no_escape_codes(pack, tmp_path
     )
 
 
-def test_start_without_textual_names_the_package_and_how_to_install_it(monkeypatch, capsys, pack):
-    from dlpath.cli import main
-
+def test_start_without_textual_names_the_package_and_how_to_install_it(monkeypatch, cli, pack):
     monkeypatch.setitem(sys.modules, "textual", None)  # `import textual` now fails
-    monkeypatch.setattr(sys, "argv", ["dlpath", "start"])
-    try:
-        main()
-    except SystemExit as exit_:
-        code = exit_.code
-    else:
-        code = 0
-    err = capsys.readouterr().err
-    assert code == 1
-    assert err.splitlines() == [
+    result = cli("start")
+    assert result.code == 1
+    assert result.err.splitlines() == [
         "dlpath: error: the tutor needs the Python package `textual`, which is not installed: "
         f"run `{sys.executable} -m pip install textual`"
     ]
