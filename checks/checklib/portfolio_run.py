@@ -302,25 +302,49 @@ def _functions(tree: ast.Module) -> dict[str, TestFunction]:
     }
 
 
-def edited_template_tests(root: Path, expected: dict[str, dict[str, TestFunction]]) -> list[str]:
-    """The template's tests the project no longer has as the template wrote them, each as
-    ``"file::function (what changed)"``: the ``ast.dump`` of each definition, decorators
-    included, must be the template's (layout and comments may differ). A file that does not
-    parse is left to pytest, which reports it."""
+def edited_template_tests(root: Path, fresh: Path) -> list[str]:
+    """What the project no longer has as the template wrote it in its tests, each as
+    ``"file::name (what changed)"``. Every top-level statement of the template's test files and
+    conftest.py except its imports (test functions, fixtures, helpers, the constants the tests
+    read) must be in the project's file, by ``ast.dump``: layout and comments may differ, and
+    the learner may add their own. A file that does not parse is left to pytest."""
     edited = []
-    for name, functions in expected.items():
+    for path in [*sorted((fresh / "tests").glob("test_*.py")), fresh / "tests" / "conftest.py"]:
+        name = path.relative_to(fresh).as_posix()
         try:
+            original = ast.parse(path.read_text(encoding="utf-8"))
             tree = ast.parse((root / name).read_text(encoding="utf-8", errors="replace"))
         except (OSError, SyntaxError, ValueError):
             continue
-        have = _functions(tree)
-        for function, original in functions.items():
-            node = have.get(function)
-            if node is None:
-                edited.append(f"{name}::{function} (it is gone from the file)")
-            elif ast.dump(node) != ast.dump(original):
-                edited.append(f"{name}::{function} ({_what_changed(node, original)})")
+        have = {ast.dump(node) for node in tree.body}
+        tests = _functions(tree)
+        for node in original.body:
+            if _is_import_or_docstring(node) or ast.dump(node) in have:
+                continue
+            if isinstance(node, TestFunction) and node.name.startswith("test"):
+                mine = tests.get(node.name)
+                why = _what_changed(mine, node) if mine else "it is gone from the file"
+                edited.append(f"{name}::{node.name} ({why})")
+            else:
+                label = _statement_name(node)
+                edited.append(f"{name}::{label} (changed or gone; the tests use it)")
     return edited
+
+
+def _is_import_or_docstring(node: ast.stmt) -> bool:
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return True
+    return isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+
+
+def _statement_name(node: ast.stmt) -> str:
+    """A top-level statement as a learner would find it: its name, or its line."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return node.name
+    targets = node.targets if isinstance(node, ast.Assign) else (
+        [node.target] if isinstance(node, ast.AnnAssign) else [])
+    names = [t.id for t in targets if isinstance(t, ast.Name)]
+    return ", ".join(names) if names else f"line {node.lineno}"
 
 
 def _what_changed(node: TestFunction, original: TestFunction) -> str:

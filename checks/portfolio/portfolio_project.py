@@ -15,8 +15,9 @@ into it. Layers:
   left stale by a later run; the first differing line is named); the figures it links exist.
 - training: the project's test suite passes (pytest in a subprocess with this interpreter and
   PYTHONPATH=src, stopping at the first failure); the template's test files are still there,
-  each of the template's test functions is as the template wrote it (compared by AST, decorators
-  included, before the suite runs), and each passed (one deleted, skipped or weakened fails).
+  everything in them and in conftest.py but the imports (test functions, fixtures, helpers,
+  constants) is as the template wrote it (compared by AST, decorators included, before the
+  suite runs), and each test passed (one deleted, skipped or weakened fails).
 """
 
 from __future__ import annotations
@@ -188,7 +189,7 @@ def _check_tests(ctx: CheckContext, project: Project, fresh: Path, scratch: Path
         ctx.fail(f"{', '.join(gone)}, which the template wrote, is gone from the project: keep "
                  "the template's tests (add yours beside them); they are how a reviewer knows "
                  "the pipeline works")
-    edited = edited_template_tests(project.root, expected)
+    edited = edited_template_tests(project.root, fresh)
     if edited:
         more = f" (and {len(edited) - 1} more)" if len(edited) > 1 else ""
         ctx.fail(f"the template's test {edited[0]}{more} is not as the template wrote it: the "

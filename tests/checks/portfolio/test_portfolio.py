@@ -106,6 +106,8 @@ BUGS: dict[str, tuple[str, tuple[str, ...]]] = {
     "bug_template_test_weakened": ("training", ("test_mlp_standardizes_and_fills_missing_values",
                                                 "must stay as written",
                                                 "add your own tests beside them")),
+    "bug_template_constant_changed": ("training", ("tests/test_task.py::LEARNS",
+                                                   "changed or gone", "must stay as written")),
     "bug_record_deleted": ("contract", ("not a project made by `dlpath new`",
                                         ".dlpath-template.json")),
 }
