@@ -49,8 +49,13 @@ class _RawCapture:
         self.decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         self.pending = b""  # the last bytes, which may be the start of a split marker
         self.complete = threading.Event()
+        self.lock = threading.Lock()  # feed (the drain thread) against result (the caller)
 
     def feed(self, chunk: bytes) -> None:
+        with self.lock:
+            self._feed(chunk)
+
+    def _feed(self, chunk: bytes) -> None:
         if self.complete.is_set():
             return
         data = self.pending + chunk
@@ -65,10 +70,11 @@ class _RawCapture:
         self.text.write(self.decoder.decode(data[: len(data) - keep]))
 
     def result(self) -> str:
-        if not self.complete.is_set():
-            self.text.write(self.decoder.decode(self.pending, final=True))
-            self.pending = b""
-        return self.text.text()
+        with self.lock:
+            if not self.complete.is_set():
+                self.text.write(self.decoder.decode(self.pending, final=True))
+                self.pending = b""
+            return self.text.text()
 
 
 def merge_output(printed: str, raw: str, limit: int = OUTPUT_LIMIT) -> str:
@@ -123,13 +129,14 @@ class _Child:
     def end_capture(self, wait: float) -> str:
         """The running check's raw output, once the marker has arrived (or ``wait`` has passed,
         or the process has gone and its output with it)."""
-        capture, self.capture = self.capture, None
+        capture = self.capture
         if capture is None:
             return ""
         if self.process.poll() is not None:
             self._drain.join(timeout=wait)  # the pipe ends with the process
         else:
-            capture.complete.wait(wait)
+            capture.complete.wait(wait)  # still attached: the drain thread feeds it meanwhile
+        self.capture = None
         return capture.result()
 
     def send(self, request: dict[str, Any]) -> None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
-from dlpath.engine.runner import CheckRunner
+from dlpath.engine.child import end_of_check_marker
+from dlpath.engine.runner import CheckRunner, _Child
 from dlpath.paths import checks_dir
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -135,6 +138,24 @@ def test_raw_writes_to_fd_1_reach_the_output(runner, tmp_path):
     assert "written to fd 1" in verdict.output and "written to fd 2" in verdict.output
     assert "dlpath-end-of-check" not in verdict.output
     assert "written to fd" not in check(runner, LEARNERS / "correct.py").output
+
+
+def test_raw_output_that_arrives_after_the_verdict_is_kept():
+    """The verdict and the raw output travel on different pipes; on a busy machine the raw
+    output can come second, and must still be fed to the check's capture while it waits."""
+    child = _Child.__new__(_Child)  # the capture logic alone: no process
+    child.process = SimpleNamespace(poll=lambda: None)
+    child.capture = None
+    child.begin_capture("r1")
+
+    def drain_late() -> None:  # as _drain_output does: feed whatever capture is attached
+        time.sleep(0.2)
+        capture = child.capture
+        if capture is not None:
+            capture.feed(b"written late\n" + end_of_check_marker("r1"))
+
+    threading.Thread(target=drain_late).start()
+    assert child.end_capture(wait=5.0) == "written late\n"
 
 
 def test_raw_output_of_a_process_that_died_is_kept(runner, tmp_path):
